@@ -1,0 +1,14 @@
+// Copyright 2026 The Moderato Authors. SPDX-License-Identifier: Apache-2.0
+// Placeholder until the lexicon command lands in this session.
+
+#include "cli/commands.h"
+
+namespace moderato::cli {
+
+void RegisterLexicon(CLI::App& app, Action* action) {
+  auto* cmd = app.add_subcommand("lexicon", "(not built yet)");
+  cmd->callback(
+      [action] { *action = [] { return ReportError(FailedPreconditionError("not built yet")); }; });
+}
+
+}  // namespace moderato::cli
