@@ -1,0 +1,85 @@
+// Copyright 2026 The Moderato Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Readers for the items `moderato scan` analyses: JSONL objects
+// ({"id": …, "text": …, "lang"?: …}), CSV with a header row, or plain text
+// lines. They stream in constant memory: one record at a time.
+//
+// Input is untrusted. A record that cannot be read (malformed JSON, a missing
+// or non-string "text", a line over InputOptions::max_record_bytes, a CSV
+// row without the text column) is returned as a record whose `error` is set,
+// with its line number, and reading goes on with the next record.
+//
+// Thread safety: a RecordReader is used by one thread at a time.
+//
+// Example:
+//   MODERATO_ASSIGN_OR_RETURN(auto reader,
+//       moderato::RecordReader::Create(std::cin, {.format = moderato::InputFormat::kJsonl}));
+//   moderato::InputRecord record;
+//   while (reader->Next(&record)) {
+//     if (!record.error.ok()) { report(record); continue; }
+//     analyse(record.text);
+//   }
+
+#ifndef MODERATO_SCAN_INPUT_H_
+#define MODERATO_SCAN_INPUT_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <istream>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "moderato/status.h"
+
+namespace moderato {
+
+enum class InputFormat { kJsonl, kCsv, kLines };
+
+// Parses "jsonl", "csv" or "lines".
+Result<InputFormat> ParseInputFormat(std::string_view name);
+
+struct InputOptions {
+  InputFormat format = InputFormat::kJsonl;
+  // CSV only: header names of the columns. The text column is required; when
+  // the id column is empty or absent, ids are line numbers.
+  std::string text_column = "text";
+  std::string id_column = "id";
+  std::string lang_column = "lang";
+  // A record (line, or CSV record) larger than this is an error record.
+  std::size_t max_record_bytes = 1u << 20;
+  // JSONL: objects nested deeper than this are error records.
+  std::size_t max_json_depth = 32;
+};
+
+struct InputRecord {
+  std::uint64_t line = 0;  // 1-based line where the record starts
+  std::string id;          // from the input, or the line number
+  std::string text;
+  std::string lang;  // optional language hint from the input ("" if none)
+  Status error;      // not OK: the record could not be read; text is empty
+};
+
+class RecordReader {
+ public:
+  // Reads from `in`, which must outlive the reader. Fails with
+  // kInvalidArgument if a CSV input has no header or lacks the text column.
+  static Result<std::unique_ptr<RecordReader>> Create(std::istream& in, InputOptions options);
+
+  virtual ~RecordReader() = default;
+
+  // Reads the next record (possibly an error record). Returns false at the end.
+  virtual bool Next(InputRecord* record) = 0;
+
+  // Bytes consumed from the stream so far (for progress).
+  virtual std::uint64_t bytes_read() const = 0;
+};
+
+// Parses one JSONL line into `record` (id, text, lang; or error). Exposed for
+// tests and the fuzzer.
+void ParseJsonlRecord(std::string_view line, std::uint64_t line_number, const InputOptions& options,
+                      InputRecord* record);
+
+}  // namespace moderato
+
+#endif  // MODERATO_SCAN_INPUT_H_
