@@ -99,7 +99,7 @@ Result<bool> CsvReader::Next(CsvRecord* record) {
       continue;
     }
     if (c == EOF || c == '\n') {
-      if (!field.empty() && field.back() == '\r') field.pop_back();
+      if (!field_started && !field.empty() && field.back() == '\r') field.pop_back();
       Status s = push();
       if (!s.ok()) return fail(s);
       return true;

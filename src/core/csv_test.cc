@@ -86,6 +86,12 @@ TEST(CsvReaderTest, EnforcesBudgets) {
   EXPECT_THAT(records[0].fields, ElementsAre("ok"));
 }
 
+// Found by csv_fuzzer: a carriage return inside quotes is data, not a line end.
+TEST(CsvReaderTest, KeepsCarriageReturnInsideQuotesAtEndOfRecord) {
+  EXPECT_THAT(*ParseCsvLine("a,\"e\r\""), ElementsAre("a", "e\r"));
+  EXPECT_THAT(*ParseCsvLine("a,e\r"), ElementsAre("a", "e"));
+}
+
 TEST(CsvEscapeTest, QuotesOnlyWhenNeeded) {
   EXPECT_EQ(CsvEscape("plain"), "plain");
   EXPECT_EQ(CsvEscape("a,b"), "\"a,b\"");
