@@ -32,8 +32,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         line += moderato::CsvEscape(record.fields[i]);
       }
       auto parsed = moderato::ParseCsvLine(line, {.max_record_bytes = 1u << 20});
-      bool blank = record.fields.size() == 1 && record.fields[0].find_first_not_of('\r') ==
-                                                    std::string::npos;
+      bool blank = record.fields.size() == 1 &&
+                   record.fields[0].find_first_not_of('\r') == std::string::npos;
       if (!blank && (!parsed.ok() || *parsed != record.fields)) __builtin_trap();
     }
     if (guard >= 100000) __builtin_trap();  // the reader must always make progress

@@ -6,15 +6,19 @@
 // Normalize() turns one untrusted UTF-8 text into two views:
 //   * `normalized`: NFKC + case folding (ICU), invisible and format characters
 //     removed (zero-width, bidi controls, soft hyphen, variation selectors, tag
-//     characters), Latin diacritics folded (élève -> eleve), Arabic folded
-//     (harakat, tatweel, alef variants, alef maqsura, ta marbuta, Persian/Urdu
-//     look-alikes, Arabic-Indic digits; see docs/normalisation.md), and Latin
-//     look-alikes inside mixed-script words folded to Latin.
+//     characters, other controls), combining marks removed (élève -> eleve),
+//     Arabic folded (harakat, tatweel, alef variants, alef maqsura, ta marbuta,
+//     Persian/Urdu look-alikes, Arabic-Indic digits), typographic apostrophes
+//     made ASCII, whitespace runs collapsed to one space and trimmed, and
+//     Latin look-alikes inside mixed-script words folded to Latin.
+//     docs/normalisation.md has the full table.
 //   * `skeleton`: the normalized view, further folded for obfuscation: every
 //     Cyrillic/Greek confusable folded to Latin (ICU spoof checker), leetspeak
 //     folded inside words that contain letters (4->a, 3->e, 1->i, 0->o, 5/$->s,
 //     @->a, ...), and letters spaced out inside a word collapsed
-//     ("h a t e" -> "hate"). Ordinary numbers stay digits in `normalized`.
+//     ("h a t e" -> "hate"). Numbers without letters ("2024", "10 ans") keep
+//     their digits; Arabizi digits fold too ("3la" -> "ela"): lexicon terms go
+//     through the same function, so they still match.
 // Each view carries an OffsetMap: any byte span of the view maps back to the
 // exact byte span of the original input it came from.
 //
@@ -22,14 +26,19 @@
 // in the views and ObfuscationFlag::kInvalidUtf8 is raised.
 //
 // Invariants (tested and fuzzed): both views are valid UTF-8;
-// Normalize(view).normalized == view for view = Normalize(x).normalized
-// (idempotence); offset maps are monotone and within the input's bounds.
+// Normalize(view).normalized == view for view = Normalize(x).normalized, and
+// likewise for the skeleton (idempotence); offset maps are monotone (begins
+// non-decreasing) and within the input's bounds; the fast paths agree with a
+// slow all-ICU oracle.
 //
 // Thread safety: Normalizer is immutable after Create() and safe to use from
 // many threads at once.
 //
-// Cost: linear in the input; ASCII text takes a fast path. Inputs larger than
-// NormalizeOptions::max_input_bytes fail with kResourceExhausted.
+// Cost: linear in the input (about 90 MB/s on one core for tweets; ASCII
+// takes a 1:1 fast path). Each view holds 8 bytes of offset map per byte, and
+// a view is at most 18x the input + 16 bytes. Inputs larger than
+// NormalizeOptions::max_input_bytes fail with kResourceExhausted. The first
+// Create() in a process builds shared tables (~1 MB, tens of milliseconds).
 //
 // Example:
 //   MODERATO_ASSIGN_OR_RETURN(std::unique_ptr<moderato::Normalizer> n,
@@ -122,7 +131,10 @@ constexpr bool HasFlag(std::uint32_t flags, ObfuscationFlag f) {
   return (flags & static_cast<std::uint32_t>(f)) != 0;
 }
 
-// Returns the names of the set flags ("invalid_utf8", "zero_width", ...), in bit order.
+// Returns the names of the set flags, in bit order: "invalid_utf8", "invisible",
+// "bidi_control", "confusable", "fullwidth", "leetspeak", "spaced_letters",
+// "tatweel", "arabic_diacritics", "latin_diacritics", "mixed_digits_script".
+// The views point to static strings.
 std::vector<std::string_view> ObfuscationFlagNames(std::uint32_t flags);
 
 struct NormalizedText {
@@ -150,8 +162,8 @@ class Normalizer {
   // input.size() > options().max_input_bytes.
   Result<NormalizedText> Normalize(std::string_view input) const;
 
-  // Normalizes a lexicon term the way Normalize() treats text, returning the
-  // normalized and skeleton strings without offset maps.
+  // Normalizes a lexicon term exactly as Normalize() treats text (same views,
+  // maps and flags), so that terms and texts fold alike. Same failures.
   Result<NormalizedText> NormalizeTerm(std::string_view term) const { return Normalize(term); }
 
   const NormalizeOptions& options() const { return options_; }

