@@ -161,11 +161,11 @@ void BM_ScanPipeline(benchmark::State& state) {
   }
   int threads = static_cast<int>(state.range(0));
   std::size_t items = 0;
+  Analyzer::ScratchPool scratches;
   for (auto _ : state) {
     std::istringstream in(jsonl);
     auto reader = RecordReader::Create(in, {});
     std::size_t written = 0;
-    thread_local std::unique_ptr<Analyzer::Scratch> scratch;
     internal::RunOrderedPipeline<Batch>(
         threads, static_cast<std::size_t>(threads) * 2 + 2,
         [&](Batch& b) {
@@ -174,11 +174,12 @@ void BM_ScanPipeline(benchmark::State& state) {
           return !b.records.empty();
         },
         [&](Batch& b) {
-          if (!scratch) scratch = std::make_unique<Analyzer::Scratch>();
+          std::unique_ptr<Analyzer::Scratch> scratch = scratches.Take();
           for (const InputRecord& r : b.records) {
             Result<Evidence> e = analyzer->Analyze(r.text, r.lang, *scratch);
             if (e.ok()) AppendEvidenceJson(r, *e, &b.output);
           }
+          scratches.Give(std::move(scratch));
         },
         [&](Batch& b) {
           written += b.output.size();

@@ -152,6 +152,7 @@ int RunScan(const ScanFlags& flags) {
   std::uint64_t bytes_before = 0;
   auto start = std::chrono::steady_clock::now();
   bool write_failed = false;
+  Analyzer::ScratchPool scratches;
 
   for (const std::string& input : inputs) {
     Result<InputFormat> format = FormatFor(flags, input);
@@ -171,8 +172,6 @@ int RunScan(const ScanFlags& flags) {
     Result<std::unique_ptr<RecordReader>> reader = RecordReader::Create(*in, input_options);
     if (!reader.ok()) return ReportError(reader.status().WithContext(input));
 
-    // Each worker thread keeps its own scratch for the lifetime of the scan.
-    thread_local std::unique_ptr<Analyzer::Scratch> scratch;
     internal::RunOrderedPipeline<Batch>(
         threads, static_cast<std::size_t>(threads) * 2 + 2,
         [&](Batch& batch) {
@@ -187,7 +186,7 @@ int RunScan(const ScanFlags& flags) {
           return !batch.records.empty();
         },
         [&](Batch& batch) {
-          if (!scratch) scratch = std::make_unique<Analyzer::Scratch>();
+          std::unique_ptr<Analyzer::Scratch> scratch = scratches.Take();
           for (const InputRecord& record : batch.records) {
             if (!record.error.ok()) {
               AppendErrorJson(record, record.error, &batch.output);
@@ -203,6 +202,7 @@ int RunScan(const ScanFlags& flags) {
             AppendEvidenceJson(record, *evidence, &batch.output);
             batch.totals.Add(*evidence, record.text.size());
           }
+          scratches.Give(std::move(scratch));
         },
         [&](Batch& batch) {
           if (std::fwrite(batch.output.data(), 1, batch.output.size(), out) !=

@@ -38,6 +38,19 @@ bool IsExtremistCategory(LexiconCategory category) {
   return false;
 }
 
+std::unique_ptr<Analyzer::Scratch> Analyzer::ScratchPool::Take() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (free_.empty()) return std::make_unique<Scratch>();
+  std::unique_ptr<Scratch> scratch = std::move(free_.back());
+  free_.pop_back();
+  return scratch;
+}
+
+void Analyzer::ScratchPool::Give(std::unique_ptr<Scratch> scratch) {
+  std::lock_guard<std::mutex> lock(mu_);
+  free_.push_back(std::move(scratch));
+}
+
 Analyzer::Analyzer(AnalyzerOptions options) : options_(std::move(options)) {}
 Analyzer::~Analyzer() = default;
 

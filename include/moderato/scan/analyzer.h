@@ -43,9 +43,11 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "moderato/classify/classifier.h"
 #include "moderato/lexicon/lexicon.h"
@@ -102,6 +104,19 @@ class Analyzer {
   // Per-thread working memory (lexicon scratch). Movable, not copyable.
   struct Scratch {
     LexiconScratch lexicon;
+  };
+
+  // Lends scratches to worker threads: a thread takes one for a batch and
+  // gives it back, so scratches are reused without thread-local storage.
+  // Thread-safe.
+  class ScratchPool {
+   public:
+    std::unique_ptr<Scratch> Take();
+    void Give(std::unique_ptr<Scratch> scratch);
+
+   private:
+    std::mutex mu_;
+    std::vector<std::unique_ptr<Scratch>> free_;
   };
 
   // Loads the models and the lexicon named in `options`. Fails with the

@@ -14,7 +14,7 @@
 // is const and may be called from many threads at once. ArabiziScore() is a
 // pure function.
 //
-// Cost: Load() reads the ~900 kB quantized model (tens of milliseconds).
+// Cost: Load() reads the ~900 kB quantized model (about 10 ms).
 // Identify() is linear in the text (fastText hashes character n-grams of each
 // word); the text given to fastText is capped at kMaxIdentifyBytes.
 //
