@@ -137,7 +137,10 @@ Result<std::vector<std::string>> ParseCsvLine(std::string_view text, CsvOptions 
 }
 
 std::string CsvEscape(std::string_view field, char delimiter) {
-  bool needs = field.find_first_of(std::string{'"', '\n', '\r', delimiter}) != std::string::npos;
+  // A leading byte-order mark is quoted too, or a reader would skip it at the
+  // start of a file.
+  bool needs = field.find_first_of(std::string{'"', '\n', '\r', delimiter}) != std::string::npos ||
+               field.starts_with("\xEF\xBB\xBF");
   if (!needs) return std::string(field);
   std::string out = "\"";
   for (char c : field) {
