@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/shared_corpus.h"
 #include "benchmark/benchmark.h"
 #include "lexicon/oracle.h"
 #include "moderato/core/csv.h"
@@ -44,26 +45,8 @@ const Normalizer& TheNormalizer() {
 // Reads column `column` of a CSV file under the shared data directory.
 void ReadColumn(const std::string& relative, const std::string& column,
                 std::vector<std::string>* out) {
-  std::ifstream in(std::string(MODERATO_SHARED_DATA_DIR) + "/" + relative);
-  if (!in) {
-    std::fprintf(stderr, "lexicon_bench: cannot open %s\n", relative.c_str());
-    return;
-  }
-  CsvReader reader(in);
-  CsvRecord record;
-  int index = -1;
-  while (true) {
-    Result<bool> more = reader.Next(&record);
-    if (!more.ok()) continue;
-    if (!*more) break;
-    if (index < 0) {
-      auto it = std::find(record.fields.begin(), record.fields.end(), column);
-      if (it == record.fields.end()) return;
-      index = static_cast<int>(it - record.fields.begin());
-      continue;
-    }
-    if (index < static_cast<int>(record.fields.size())) out->push_back(record.fields[index]);
-  }
+  for (std::string& text : bench::ReadSharedColumn(relative, column))
+    out->push_back(std::move(text));
 }
 
 struct Corpus {

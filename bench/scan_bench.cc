@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "moderato/core/csv.h"
+#include "bench/shared_corpus.h"
 #include "moderato/scan/analyzer.h"
 #include "moderato/scan/input.h"
 #include "moderato/scan/report.h"
@@ -29,38 +29,15 @@
 namespace moderato {
 namespace {
 
-// Reads the text column of a shared CSV file.
-void ReadColumn(const std::string& path, const std::string& column, std::vector<std::string>* out) {
-  std::ifstream in(path, std::ios::binary);
-  CsvReader reader(in);
-  CsvRecord record;
-  int index = -1;
-  while (true) {
-    Result<bool> more = reader.Next(&record);
-    if (!more.ok()) continue;
-    if (!*more) break;
-    if (index < 0) {
-      for (std::size_t i = 0; i < record.fields.size(); ++i) {
-        if (record.fields[i] == column) index = static_cast<int>(i);
-      }
-      if (index < 0) return;
-      continue;
-    }
-    if (static_cast<std::size_t>(index) < record.fields.size())
-      out->push_back(record.fields[index]);
-  }
-}
-
 // Posts of about 200 bytes: sentences from the shared data joined until they
 // reach 180 bytes, in a fixed interleaving of the languages.
 const std::vector<std::string>& Posts() {
   static const std::vector<std::string> posts = [] {
-    std::string dir = MODERATO_SHARED_DATA_DIR;
-    std::vector<std::vector<std::string>> sources(4);
-    ReadColumn(dir + "/mlma/ar_dataset.csv", "tweet", &sources[0]);
-    ReadColumn(dir + "/mlma/fr_dataset.csv", "tweet", &sources[1]);
-    ReadColumn(dir + "/mlma/en_dataset_with_stop_words.csv", "tweet", &sources[2]);
-    ReadColumn(dir + "/stormfront/stormfront_sentences.csv", "text", &sources[3]);
+    std::vector<std::vector<std::string>> sources = {
+        bench::ReadSharedColumn("mlma/ar_dataset.csv", "tweet"),
+        bench::ReadSharedColumn("mlma/fr_dataset.csv", "tweet"),
+        bench::ReadSharedColumn("mlma/en_dataset_with_stop_words.csv", "tweet"),
+        bench::ReadSharedColumn("stormfront/stormfront_sentences.csv", "text")};
     std::vector<std::string> out;
     std::size_t cursor[4] = {0, 0, 0, 0};
     for (int round = 0; out.size() < 8000; ++round) {

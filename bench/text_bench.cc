@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/shared_corpus.h"
 #include "moderato/core/csv.h"
 #include "moderato/text/langid.h"
 #include "moderato/text/normalize.h"
@@ -32,40 +33,20 @@ struct Corpus {
   std::size_t bytes = 0;
 };
 
-void ReadColumn(const std::string& path, const std::string& column, Corpus* corpus) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::fprintf(stderr, "text_bench: cannot open %s\n", path.c_str());
-    return;
-  }
-  moderato::CsvReader reader(in);
-  moderato::CsvRecord record;
-  int index = -1;
-  while (true) {
-    moderato::Result<bool> more = reader.Next(&record);
-    if (!more.ok()) continue;
-    if (!*more) break;
-    if (index < 0) {
-      for (std::size_t k = 0; k < record.fields.size(); ++k) {
-        if (record.fields[k] == column) index = static_cast<int>(k);
-      }
-      if (index < 0) return;
-      continue;
-    }
-    if (static_cast<std::size_t>(index) >= record.fields.size()) continue;
-    corpus->bytes += record.fields[index].size();
-    corpus->posts.push_back(std::move(record.fields[index]));
+void ReadColumn(const std::string& relative, const std::string& column, Corpus* corpus) {
+  for (std::string& text : moderato::bench::ReadSharedColumn(relative, column)) {
+    corpus->bytes += text.size();
+    corpus->posts.push_back(std::move(text));
   }
 }
 
 const Corpus& GetCorpus(const std::string& name) {
   static std::map<std::string, Corpus> corpora = [] {
     std::map<std::string, Corpus> c;
-    const std::string dir = MODERATO_SHARED_DATA_DIR;
-    ReadColumn(dir + "/mlma/ar_dataset.csv", "tweet", &c["mlma_ar"]);
-    ReadColumn(dir + "/mlma/fr_dataset.csv", "tweet", &c["mlma_fr"]);
-    ReadColumn(dir + "/mlma/en_dataset.csv", "tweet", &c["mlma_en"]);
-    ReadColumn(dir + "/stormfront/stormfront_sentences.csv", "text", &c["stormfront"]);
+    ReadColumn("mlma/ar_dataset.csv", "tweet", &c["mlma_ar"]);
+    ReadColumn("mlma/fr_dataset.csv", "tweet", &c["mlma_fr"]);
+    ReadColumn("mlma/en_dataset.csv", "tweet", &c["mlma_en"]);
+    ReadColumn("stormfront/stormfront_sentences.csv", "text", &c["stormfront"]);
     Corpus& all = c["all"];
     for (const char* part : {"mlma_ar", "mlma_fr", "mlma_en", "stormfront"}) {
       for (const std::string& p : c[part].posts) all.posts.push_back(p);

@@ -4,12 +4,15 @@
 #   2. release build (warnings as errors): every test, then each benchmark once
 #   3. debug build with ASan + UBSan: the unit tests
 #   4. clang + libFuzzer build: a short run of every fuzzer on its corpus
-# Environment: FUZZ_SECONDS (default 20) per fuzzer; JOBS (default: nproc).
+# Environment: FUZZ_SECONDS (default 60) per fuzzer; JOBS (default: nproc).
+# The last line counts the tests run by ctest in both builds plus the fuzzers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 JOBS=${JOBS:-$(nproc)}
-FUZZ_SECONDS=${FUZZ_SECONDS:-20}
+FUZZ_SECONDS=${FUZZ_SECONDS:-60}
+LOGS=$(mktemp -d)
+trap 'rm -rf "$LOGS"' EXIT
 SECONDS=0
 
 step() { printf '\n== %s (%ds)\n' "$*" "$SECONDS"; }
@@ -25,7 +28,7 @@ cmake --preset release >/dev/null
 cmake --build --preset release -j "$JOBS"
 
 step "release tests"
-ctest --preset release -j "$JOBS"
+ctest --preset release -j "$JOBS" | tee "$LOGS/release.txt"
 
 step "benchmarks, once each (smoke test)"
 for bench in build/release/*_bench; do
@@ -40,7 +43,7 @@ cmake --build --preset debug -j "$JOBS"
 
 step "debug tests (ASan + UBSan)"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  ctest --preset debug -j "$JOBS" -LE slow
+  ctest --preset debug -j "$JOBS" -LE slow | tee "$LOGS/debug.txt"
 
 step "fuzzers (${FUZZ_SECONDS}s each)"
 cmake --preset fuzz >/dev/null
@@ -57,6 +60,10 @@ for fuzzer in build/fuzz/*_fuzzer; do
     "${dict[@]}" "$corpus" 2>"$corpus.log" || { tail -50 "$corpus.log"; exit 1; }
   grep -E "^(#[0-9]+ +DONE|Done)" "$corpus.log" | tail -1 || true
   rm -rf "$corpus" "$corpus.log"
+  fuzzers=$((${fuzzers:-0} + 1))
 done
 
 step "all passed"
+ran=$(cat "$LOGS/release.txt" "$LOGS/debug.txt" | sed -n 's/.*tests passed, 0 tests failed out of \([0-9]*\).*/\1/p' |
+  awk '{ s += $1 } END { print s + 0 }')
+echo "tests: $((ran + ${fuzzers:-0})) passed, 0 failed"
