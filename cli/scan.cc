@@ -199,6 +199,9 @@ int RunScan(const ScanFlags& flags) {
               ++batch.totals.errors;
               continue;
             }
+            if (record.repaired_utf8) {
+              evidence->flags |= static_cast<std::uint32_t>(ObfuscationFlag::kInvalidUtf8);
+            }
             AppendEvidenceJson(record, *evidence, &batch.output);
             batch.totals.Add(*evidence, record.text.size());
           }

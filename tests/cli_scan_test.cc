@@ -163,6 +163,16 @@ TEST(CliScanTest, ReadsPlainLinesFromStdinAndSurvivesInvalidUtf8) {
   EXPECT_THAT(records[1]["flags"].dump(), HasSubstr("invalid_utf8"));
 }
 
+TEST(CliScanTest, JsonlWithInvalidUtf8IsScannedAndFlagged) {
+  std::string path = TempFile("bad_utf8.jsonl", "{\"id\": \"x\", \"text\": \"Daesh \xff here\"}\n");
+  CliRun run = Moderato("scan --no-classifier " + path);
+  EXPECT_EQ(run.exit_code, 0);
+  std::vector<json> records = ParseLines(run.out);
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_THAT(records[0]["flags"].dump(), HasSubstr("invalid_utf8"));
+  EXPECT_FALSE(records[0]["lexicon"].empty());
+}
+
 TEST(CliScanTest, MissingInputAndBadLexiconGiveDocumentedExitCodes) {
   EXPECT_EQ(Moderato("scan --no-classifier /nonexistent/posts.jsonl").exit_code, 3);
   std::string bad = TempFile("bad.tsv", "id\tterm\n");

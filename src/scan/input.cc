@@ -194,6 +194,52 @@ class CsvRecordReader final : public RecordReader {
 
 }  // namespace
 
+std::string ReplaceInvalidUtf8(std::string_view bytes, bool* changed) {
+  std::string out;
+  out.reserve(bytes.size() + 8);
+  *changed = false;
+  std::size_t i = 0;
+  while (i < bytes.size()) {
+    auto b = static_cast<unsigned char>(bytes[i]);
+    if (b < 0x80) {
+      out += static_cast<char>(b);
+      ++i;
+      continue;
+    }
+    // Expected length and the allowed range of the second byte (Unicode
+    // Table 3-7, well-formed UTF-8 byte sequences).
+    std::size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (b >= 0xC2 && b <= 0xDF) {
+      len = 2;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+      len = 3;
+      if (b == 0xE0) lo = 0xA0;
+      if (b == 0xED) hi = 0x9F;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+      len = 4;
+      if (b == 0xF0) lo = 0x90;
+      if (b == 0xF4) hi = 0x8F;
+    }
+    std::size_t good = len == 0 ? 0 : 1;
+    while (good > 0 && good < len && i + good < bytes.size()) {
+      auto c = static_cast<unsigned char>(bytes[i + good]);
+      bool ok = good == 1 ? (c >= lo && c <= hi) : (c >= 0x80 && c <= 0xBF);
+      if (!ok) break;
+      ++good;
+    }
+    if (len != 0 && good == len) {
+      out.append(bytes.substr(i, len));
+      i += len;
+    } else {
+      out += "\xEF\xBF\xBD";
+      *changed = true;
+      i += std::max<std::size_t>(good, 1);
+    }
+  }
+  return out;
+}
+
 Result<InputFormat> ParseInputFormat(std::string_view name) {
   if (name == "jsonl" || name == "json") return InputFormat::kJsonl;
   if (name == "csv") return InputFormat::kCsv;
@@ -209,6 +255,7 @@ void ParseJsonlRecord(std::string_view line, std::uint64_t line_number, const In
   record->text.clear();
   record->lang.clear();
   record->error = OkStatus();
+  record->repaired_utf8 = false;
   if (line.size() > options.max_record_bytes) {
     SetError(record, ResourceExhaustedError(LineError(line_number, "record too large")));
     return;
@@ -219,6 +266,19 @@ void ParseJsonlRecord(std::string_view line, std::uint64_t line_number, const In
   padded.resize(line.size() + simdjson::SIMDJSON_PADDING);
   simdjson::dom::element doc;
   simdjson::error_code err = parser.parse(padded.data(), line.size(), false).get(doc);
+  if (err == simdjson::UTF8_ERROR) {
+    // Repair rather than drop the record: the text is scanned and flagged.
+    bool changed = false;
+    padded = ReplaceInvalidUtf8(line, &changed);
+    std::size_t repaired_size = padded.size();
+    padded.resize(repaired_size + simdjson::SIMDJSON_PADDING);
+    record->repaired_utf8 = changed;
+    if (repaired_size > options.max_record_bytes) {
+      SetError(record, ResourceExhaustedError(LineError(line_number, "record too large")));
+      return;
+    }
+    err = parser.parse(padded.data(), repaired_size, false).get(doc);
+  }
   if (err) {
     std::string what = err == simdjson::DEPTH_ERROR
                            ? "JSON nested deeper than " + std::to_string(options.max_json_depth)

@@ -75,6 +75,29 @@ TEST(JsonlInputTest, EnforcesSizeAndDepthBudgets) {
   EXPECT_EQ(records[2].text, "after");
 }
 
+TEST(JsonlInputTest, InvalidUtf8IsRepairedAndMarked) {
+  auto records =
+      ReadAll("{\"id\": \"u\", \"text\": \"bad \xff\xfe end\"}\n{\"text\": \"ok\"}\n", {});
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_TRUE(records[0].error.ok()) << records[0].error;
+  EXPECT_TRUE(records[0].repaired_utf8);
+  EXPECT_EQ(records[0].text, "bad \xEF\xBF\xBD\xEF\xBF\xBD end");
+  EXPECT_FALSE(records[1].repaired_utf8);
+}
+
+TEST(ReplaceInvalidUtf8Test, ReplacesMaximalSubpartsOnly) {
+  bool changed = false;
+  EXPECT_EQ(ReplaceInvalidUtf8("caf\xC3\xA9", &changed), "caf\xC3\xA9");
+  EXPECT_FALSE(changed);
+  // A truncated three-byte sequence is one maximal subpart: one U+FFFD.
+  EXPECT_EQ(ReplaceInvalidUtf8("a\xE2\x82z", &changed), "a\xEF\xBF\xBDz");
+  EXPECT_TRUE(changed);
+  // Overlong encodings and surrogates are invalid, byte by byte.
+  EXPECT_EQ(ReplaceInvalidUtf8("\xC0\xAF", &changed), "\xEF\xBF\xBD\xEF\xBF\xBD");
+  EXPECT_EQ(ReplaceInvalidUtf8("\xED\xA0\x80", &changed), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+  EXPECT_EQ(ReplaceInvalidUtf8("\xF0\x9F\x98\x80", &changed), "\xF0\x9F\x98\x80");
+}
+
 TEST(CsvInputTest, PicksNamedColumns) {
   auto records = ReadAll(
       "id,lang,body\n"

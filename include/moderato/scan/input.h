@@ -58,7 +58,15 @@ struct InputRecord {
   std::string text;
   std::string lang;  // optional language hint from the input ("" if none)
   Status error;      // not OK: the record could not be read; text is empty
+  // JSONL only: the line held invalid UTF-8, which was replaced by U+FFFD
+  // before parsing (JSON must be UTF-8, RFC 8259).
+  bool repaired_utf8 = false;
 };
+
+// Returns `bytes` with each maximal invalid UTF-8 subsequence replaced by
+// U+FFFD (the Unicode "substitution of maximal subparts" practice), and sets
+// `*changed` when anything was replaced.
+std::string ReplaceInvalidUtf8(std::string_view bytes, bool* changed);
 
 class RecordReader {
  public:
