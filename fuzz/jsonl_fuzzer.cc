@@ -1,8 +1,9 @@
 // Copyright 2026 The Moderato Authors. SPDX-License-Identifier: Apache-2.0
 //
-// Feeds arbitrary bytes to the JSONL record reader. Every record must come
-// back either with an error or with text, every line number must increase,
-// and nothing may crash or exceed the budgets.
+// Feeds arbitrary bytes to the JSONL and plain-line record readers. Every
+// record must come back either with an error or with text, every line number
+// must increase, JSONL text must be valid UTF-8, and nothing may crash or
+// exceed the budgets.
 
 #include <cstddef>
 #include <cstdint>
@@ -26,6 +27,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       last_line = record.line;
       if (!record.error.ok() && !record.text.empty()) __builtin_trap();
       if (record.text.size() > options.max_record_bytes) __builtin_trap();
+      // JSONL text is always valid UTF-8 (repaired if need be); plain lines pass bytes through.
+      bool changed = false;
+      moderato::ReplaceInvalidUtf8(record.text, &changed);
+      if (format == moderato::InputFormat::kJsonl && changed) __builtin_trap();
     }
   }
   return 0;
