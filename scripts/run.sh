@@ -11,4 +11,11 @@ cmake --build --preset release -j "$JOBS" --target moderato_cli model
 
 echo
 echo "== moderato scan data/samples/posts.jsonl"
-build/release/moderato scan data/samples/posts.jsonl
+# The samples end with two malformed lines on purpose: scan reports them as
+# error records and exits with 1 ("some records were malformed"), which is the
+# expected outcome of this demo.
+status=0
+build/release/moderato scan data/samples/posts.jsonl || status=$?
+if [[ $status -ne 0 && $status -ne 1 ]]; then exit "$status"; fi
+echo
+echo "Done. The two error records above come from the deliberately malformed last lines."
