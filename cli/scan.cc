@@ -43,6 +43,7 @@ struct ScanFlags {
   std::string output;
   std::string progress = "auto";
   std::size_t max_record_bytes = 1u << 20;
+  double prevalence = 0;
   bool quiet = false;
 };
 
@@ -107,6 +108,7 @@ Result<InputFormat> FormatFor(const ScanFlags& flags, const std::string& input) 
 int RunScan(const ScanFlags& flags) {
   AnalyzerOptions options;
   options.normalize.max_input_bytes = flags.max_record_bytes;
+  options.risk.prevalence = flags.prevalence;
   if (!flags.no_lexicon) options.lexicon_path = ResolveLexiconPath(flags.lexicon);
   if (!flags.no_classifier) {
     Result<std::string> model = ResolveClassifierPath(flags.model);
@@ -268,6 +270,10 @@ void RegisterScan(CLI::App& app, Action* action) {
                   "Records larger than this become error records")
       ->check(CLI::Range(std::size_t{16}, std::size_t{64} << 20))
       ->capture_default_str();
+  cmd->add_option("--prevalence", flags->prevalence,
+                  "Expected share of violating posts here, e.g. 0.01: moves classifier\n"
+                  "probabilities to that prior and flags at 0.5 (default: as calibrated)")
+      ->check(CLI::Range(0.0, 1.0));
   cmd->add_flag("-q,--quiet", flags->quiet, "No summary on stderr");
   cmd->callback([flags, action] { *action = [flags] { return RunScan(*flags); }; });
 }

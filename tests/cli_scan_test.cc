@@ -193,5 +193,25 @@ TEST(CliScanTest, UsesTheBuildsClassifierWhenPresent) {
   EXPECT_LE(p, 1.0);
 }
 
+TEST(CliScanTest, PrevalenceLowersClassifierProbabilities) {
+  if (!std::filesystem::exists(MODERATO_DEFAULT_CLASSIFIER_MODEL)) {
+    GTEST_SKIP() << "the build has not trained " << MODERATO_DEFAULT_CLASSIFIER_MODEL;
+  }
+  std::vector<json> as_calibrated = ParseLines(Moderato("scan " + kSamples).out);
+  std::vector<json> rare = ParseLines(Moderato("scan --prevalence 0.01 " + kSamples).out);
+  ASSERT_EQ(as_calibrated.size(), rare.size());
+  int compared = 0;
+  for (std::size_t i = 0; i < rare.size(); ++i) {
+    if (rare[i].contains("error")) continue;
+    double before = as_calibrated[i]["classifier"], after = rare[i]["classifier"];
+    if (before > 0.0 && before < 1.0) {
+      EXPECT_LT(after, before) << rare[i]["id"];
+      ++compared;
+    }
+  }
+  EXPECT_GT(compared, 10);
+  EXPECT_EQ(Moderato("scan --prevalence 1 " + kSamples).exit_code, 4);
+}
+
 }  // namespace
 }  // namespace moderato

@@ -3,7 +3,10 @@
 #include "moderato/scan/analyzer.h"
 
 #include <algorithm>
+#include <cmath>
 #include <vector>
+
+#include "nlohmann/json.hpp"
 
 namespace moderato {
 
@@ -51,6 +54,32 @@ void Analyzer::ScratchPool::Give(std::unique_ptr<Scratch> scratch) {
   free_.push_back(std::move(scratch));
 }
 
+double AdjustForPrevalence(double p, double from, double to) {
+  p = std::clamp(p, 0.0, 1.0);
+  if (p == 0.0 || p == 1.0) return p;
+  double odds = p / (1.0 - p) * (to / (1.0 - to)) / (from / (1.0 - from));
+  return odds / (1.0 + odds);
+}
+
+namespace {
+
+// Reads the dev split's share of positives from the classifier's sidecar.
+double DevPrevalence(const std::string& sidecar) {
+  nlohmann::json j = nlohmann::json::parse(sidecar, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return 0;
+  const nlohmann::json* all = &j;
+  for (const char* key : {"metrics", "dev", "all"}) {
+    if (!all->is_object() || !all->contains(key)) return 0;
+    all = &(*all)[key];
+  }
+  if (!all->contains("tp") || !all->contains("fn") || !all->contains("n")) return 0;
+  double positives = (*all)["tp"].get<double>() + (*all)["fn"].get<double>();
+  double n = (*all)["n"].get<double>();
+  return n > 0 && positives > 0 && positives < n ? positives / n : 0;
+}
+
+}  // namespace
+
 Analyzer::Analyzer(AnalyzerOptions options) : options_(std::move(options)) {}
 Analyzer::~Analyzer() = default;
 
@@ -67,6 +96,17 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const AnalyzerOptions& option
     Result<std::unique_ptr<Classifier>> classifier = Classifier::Load(options.classifier_path);
     if (!classifier.ok()) return classifier.status().WithContext("loading the classifier");
     analyzer->classifier_ = std::move(classifier).value();
+    analyzer->classifier_prevalence_ = DevPrevalence(analyzer->classifier_->sidecar_json());
+  }
+  if (options.risk.prevalence != 0) {
+    if (!(options.risk.prevalence > 0 && options.risk.prevalence < 1)) {
+      return InvalidArgumentError("prevalence must be in (0, 1)");
+    }
+    if (analyzer->classifier_ != nullptr && analyzer->classifier_prevalence_ == 0) {
+      return FailedPreconditionError(
+          "the classifier's sidecar does not record its dev prevalence; cannot adjust to "
+          "--prevalence");
+    }
   }
   if (!options.lid_model_path.empty()) {
     Result<std::unique_ptr<LanguageIdentifier>> lid =
@@ -102,8 +142,14 @@ Result<Evidence> Analyzer::Analyze(std::string_view text, std::string_view lang_
     MODERATO_ASSIGN_OR_RETURN(evidence.lexicon, lexicon->Scan(normalized, scratch.lexicon));
   }
   if (classifier_ != nullptr) {
-    evidence.classifier_probability = classifier_->Probability(normalized);
-    evidence.classifier_positive = *evidence.classifier_probability >= classifier_->threshold();
+    double p = classifier_->Probability(normalized);
+    if (options_.risk.prevalence > 0) {
+      p = AdjustForPrevalence(p, classifier_prevalence_, options_.risk.prevalence);
+      evidence.classifier_positive = p >= options_.risk.prevalence_threshold;
+    } else {
+      evidence.classifier_positive = p >= classifier_->threshold();
+    }
+    evidence.classifier_probability = p;
   }
   Decide(evidence);
   return evidence;

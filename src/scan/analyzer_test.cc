@@ -170,6 +170,28 @@ TEST_F(AnalyzerTest, ClassifierProbabilityCombinesWithLexiconScore) {
   EXPECT_EQ(e.label, RiskLabel::kClean);
 }
 
+TEST(AdjustForPrevalenceTest, MovesOddsByTheRatioOfPriors) {
+  // Same prior: unchanged.
+  EXPECT_NEAR(AdjustForPrevalence(0.42, 0.5, 0.5), 0.42, 1e-12);
+  // Odds 1 at prior 0.5 become the new prior's odds: p = the new prior.
+  EXPECT_NEAR(AdjustForPrevalence(0.5, 0.5, 0.05), 0.05, 1e-12);
+  // 0.9 at prior 0.5 (odds 9) to prior 0.1 (odds 1/9): odds 1, p 0.5.
+  EXPECT_NEAR(AdjustForPrevalence(0.9, 0.5, 0.1), 0.5, 1e-12);
+  // Monotone, and certainties stay certain.
+  EXPECT_LT(AdjustForPrevalence(0.3, 0.5, 0.02), AdjustForPrevalence(0.4, 0.5, 0.02));
+  EXPECT_EQ(AdjustForPrevalence(0.0, 0.5, 0.02), 0.0);
+  EXPECT_EQ(AdjustForPrevalence(1.0, 0.5, 0.02), 1.0);
+  EXPECT_EQ(AdjustForPrevalence(1.5, 0.5, 0.02), 1.0);
+}
+
+TEST(AnalyzerCreateTest, RejectsPrevalenceOutsideTheOpenInterval) {
+  AnalyzerOptions options;
+  options.risk.prevalence = 1.5;
+  Result<std::unique_ptr<Analyzer>> created = Analyzer::Create(options);
+  ASSERT_FALSE(created.ok());
+  EXPECT_EQ(created.status().code(), StatusCode::kInvalidArgument);
+}
+
 TEST(AnalyzerCreateTest, MissingLexiconNamesWhatWasLoading) {
   AnalyzerOptions options;
   options.lexicon_path = "/nonexistent/lexicon.tsv";

@@ -67,7 +67,20 @@ struct RiskOptions {
   double lexicon_flag_score = 0.6;
   // Unflagged texts at or above this risk are labelled "review".
   double review_risk = 0.35;
+  // The share of violating posts expected where the scan runs, in (0, 1), or 0
+  // to use the classifier's probabilities as calibrated on its dev split. When
+  // set, probabilities are moved to this prior (AdjustForPrevalence) and the
+  // classifier flags a post when the adjusted probability is at least
+  // prevalence_threshold, instead of using the model's own threshold.
+  double prevalence = 0;
+  double prevalence_threshold = 0.5;
 };
+
+// Moves a probability calibrated where positives had prior `from` to a
+// population where they have prior `to` (Bayes' rule on the odds; Saerens,
+// Latinne and Decaestecker, Neural Computation 2002). `from` and `to` must be
+// in (0, 1); `p` is clamped to [0, 1].
+double AdjustForPrevalence(double p, double from, double to);
 
 struct AnalyzerOptions {
   // Lexicon file; empty: no lexicon.
@@ -145,6 +158,9 @@ class Analyzer {
   std::shared_ptr<const Lexicon> lexicon() const { return lexicon_.Get(); }
   const Classifier* classifier() const { return classifier_.get(); }
   const LanguageIdentifier* language_identifier() const { return lid_.get(); }
+  // Share of positives in the classifier's dev split (from its sidecar), or 0
+  // when unknown or without a classifier.
+  double classifier_prevalence() const { return classifier_prevalence_; }
   const AnalyzerOptions& options() const { return options_; }
 
  private:
@@ -155,6 +171,7 @@ class Analyzer {
   LexiconHandle lexicon_;
   std::unique_ptr<Classifier> classifier_;
   std::unique_ptr<LanguageIdentifier> lid_;
+  double classifier_prevalence_ = 0;
 };
 
 // Returns true for the categories that mark violent extremism rather than
