@@ -155,6 +155,8 @@ int RunScan(const ScanFlags& flags) {
   auto start = std::chrono::steady_clock::now();
   bool write_failed = false;
   Analyzer::ScratchPool scratches;
+  // Written by the writer thread, read by the reader for the progress bar.
+  std::atomic<std::uint64_t> written_items{0};
 
   for (const std::string& input : inputs) {
     Result<InputFormat> format = FormatFor(flags, input);
@@ -184,7 +186,8 @@ int RunScan(const ScanFlags& flags) {
             bytes += record.text.size();
             batch.records.push_back(std::move(record));
           }
-          progress.Update(totals.items + totals.errors, bytes_before + (*reader)->bytes_read());
+          progress.Update(written_items.load(std::memory_order_relaxed),
+                          bytes_before + (*reader)->bytes_read());
           return !batch.records.empty();
         },
         [&](Batch& batch) {
@@ -215,6 +218,7 @@ int RunScan(const ScanFlags& flags) {
             write_failed = true;
           }
           totals.Merge(batch.totals);
+          written_items.fetch_add(batch.records.size(), std::memory_order_relaxed);
         });
     bytes_before += (*reader)->bytes_read();
   }
