@@ -3,7 +3,8 @@
 #   1. clang-format check
 #   2. release build (warnings as errors): every test, then each benchmark once
 #   3. debug build with ASan + UBSan: the unit tests
-#   4. clang + libFuzzer build: a short run of every fuzzer on its corpus
+#   4. ThreadSanitizer build: every test
+#   5. clang + libFuzzer build: a short run of every fuzzer on its corpus
 # Environment: FUZZ_SECONDS (default 60) per fuzzer; JOBS (default: nproc).
 # The last line counts the tests run by ctest in both builds plus the fuzzers.
 set -euo pipefail
@@ -45,6 +46,13 @@ step "debug tests (ASan + UBSan)"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --preset debug -j "$JOBS" -LE slow | tee "$LOGS/debug.txt"
 
+step "ThreadSanitizer build"
+cmake --preset tsan >/dev/null
+cmake --build --preset tsan -j "$JOBS"
+
+step "ThreadSanitizer tests"
+TSAN_OPTIONS=halt_on_error=1 ctest --preset tsan -j "$JOBS" -LE slow | tee "$LOGS/tsan.txt"
+
 step "fuzzers (${FUZZ_SECONDS}s each)"
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j "$JOBS"
@@ -64,6 +72,6 @@ for fuzzer in build/fuzz/*_fuzzer; do
 done
 
 step "all passed"
-ran=$(cat "$LOGS/release.txt" "$LOGS/debug.txt" | sed -n 's/.*tests passed, 0 tests failed out of \([0-9]*\).*/\1/p' |
+ran=$(cat "$LOGS/release.txt" "$LOGS/debug.txt" "$LOGS/tsan.txt" | sed -n 's/.*tests passed, 0 tests failed out of \([0-9]*\).*/\1/p' |
   awk '{ s += $1 } END { print s + 0 }')
 echo "tests: $((ran + ${fuzzers:-0})) passed, 0 failed"
