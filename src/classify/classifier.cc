@@ -115,6 +115,7 @@ Result<std::unique_ptr<Classifier>> Classifier::Load(const std::string& model_pa
   double threshold = 0.5;
   SplitOptions split;
   std::string data_description;
+  double dev_prevalence = 0;
   try {
     if (sidecar.value("format", "") != kClassifierFormat) {
       return InvalidArgumentError(sidecar_path + ": format is not " +
@@ -144,6 +145,13 @@ Result<std::unique_ptr<Classifier>> Classifier::Load(const std::string& model_pa
     }
     if (auto it = sidecar.find("data"); it != sidecar.end() && it->is_object()) {
       data_description = it->value("description", "");
+    }
+    if (auto metrics = sidecar.find("metrics"); metrics != sidecar.end() && metrics->is_object()) {
+      nlohmann::json all =
+          metrics->value("dev", nlohmann::json::object()).value("all", nlohmann::json::object());
+      double n = all.value("n", 0.0);
+      double positives = all.value("tp", 0.0) + all.value("fn", 0.0);
+      if (n > 0 && positives > 0 && positives < n) dev_prevalence = positives / n;
     }
   } catch (const nlohmann::json::exception& e) {
     return InvalidArgumentError(sidecar_path + ": " + e.what());
@@ -186,6 +194,7 @@ Result<std::unique_ptr<Classifier>> Classifier::Load(const std::string& model_pa
   classifier->dim_ = classifier->impl_->dim;
   classifier->split_options_ = split;
   classifier->data_description_ = std::move(data_description);
+  classifier->dev_prevalence_ = dev_prevalence;
   classifier->sidecar_json_ = std::move(sidecar_text);
   classifier->model_path_ = model_path;
   return classifier;

@@ -3,10 +3,7 @@
 #include "moderato/scan/analyzer.h"
 
 #include <algorithm>
-#include <cmath>
 #include <vector>
-
-#include "nlohmann/json.hpp"
 
 namespace moderato {
 
@@ -61,25 +58,6 @@ double AdjustForPrevalence(double p, double from, double to) {
   return odds / (1.0 + odds);
 }
 
-namespace {
-
-// Reads the dev split's share of positives from the classifier's sidecar.
-double DevPrevalence(const std::string& sidecar) {
-  nlohmann::json j = nlohmann::json::parse(sidecar, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return 0;
-  const nlohmann::json* all = &j;
-  for (const char* key : {"metrics", "dev", "all"}) {
-    if (!all->is_object() || !all->contains(key)) return 0;
-    all = &(*all)[key];
-  }
-  if (!all->contains("tp") || !all->contains("fn") || !all->contains("n")) return 0;
-  double positives = (*all)["tp"].get<double>() + (*all)["fn"].get<double>();
-  double n = (*all)["n"].get<double>();
-  return n > 0 && positives > 0 && positives < n ? positives / n : 0;
-}
-
-}  // namespace
-
 Analyzer::Analyzer(AnalyzerOptions options) : options_(std::move(options)) {}
 Analyzer::~Analyzer() = default;
 
@@ -96,13 +74,12 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const AnalyzerOptions& option
     Result<std::unique_ptr<Classifier>> classifier = Classifier::Load(options.classifier_path);
     if (!classifier.ok()) return classifier.status().WithContext("loading the classifier");
     analyzer->classifier_ = std::move(classifier).value();
-    analyzer->classifier_prevalence_ = DevPrevalence(analyzer->classifier_->sidecar_json());
   }
   if (options.risk.prevalence != 0) {
     if (!(options.risk.prevalence > 0 && options.risk.prevalence < 1)) {
       return InvalidArgumentError("prevalence must be in (0, 1)");
     }
-    if (analyzer->classifier_ != nullptr && analyzer->classifier_prevalence_ == 0) {
+    if (analyzer->classifier_ != nullptr && analyzer->classifier_->dev_prevalence() == 0) {
       return FailedPreconditionError(
           "the classifier's sidecar does not record its dev prevalence; cannot adjust to "
           "--prevalence");
@@ -131,9 +108,9 @@ Result<Evidence> Analyzer::Analyze(std::string_view text, std::string_view lang_
     LanguageGuess guess = lid_->Identify(normalized);
     evidence.lang = std::move(guess.lang);
     evidence.lang_confidence = guess.confidence;
-  } else if (ArabiziScore(normalized.normalized.text) >= 0.5) {
+  } else if (double arabizi = ArabiziScore(normalized.normalized.text); arabizi >= 0.5) {
     evidence.lang = "arabizi";
-    evidence.lang_confidence = ArabiziScore(normalized.normalized.text);
+    evidence.lang_confidence = arabizi;
   } else {
     evidence.lang = "other";
   }
@@ -144,7 +121,7 @@ Result<Evidence> Analyzer::Analyze(std::string_view text, std::string_view lang_
   if (classifier_ != nullptr) {
     double p = classifier_->Probability(normalized);
     if (options_.risk.prevalence > 0) {
-      p = AdjustForPrevalence(p, classifier_prevalence_, options_.risk.prevalence);
+      p = AdjustForPrevalence(p, classifier_->dev_prevalence(), options_.risk.prevalence);
       evidence.classifier_positive = p >= options_.risk.prevalence_threshold;
     } else {
       evidence.classifier_positive = p >= classifier_->threshold();

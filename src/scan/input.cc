@@ -10,6 +10,7 @@
 #include "moderato/core/csv.h"
 #include "moderato/core/line_reader.h"
 #include "simdjson.h"
+#include "unicode/utf8.h"
 
 namespace moderato {
 namespace {
@@ -39,41 +40,14 @@ simdjson::dom::parser& ThreadParser(const InputOptions& options) {
   return parser;
 }
 
-class JsonlReader final : public RecordReader {
+// JSONL and plain lines: one record per line, read with a LineReader.
+class LineRecordReader final : public RecordReader {
  public:
-  JsonlReader(std::istream& in, InputOptions options)
+  LineRecordReader(std::istream& in, InputOptions options)
       : options_(std::move(options)), lines_(in, options_.max_record_bytes) {}
 
   bool Next(InputRecord* record) override {
-    std::string_view line;
-    while (true) {
-      Result<bool> more = lines_.Next(&line);
-      record->line = lines_.line_number();
-      record->id = std::to_string(record->line);
-      if (!more.ok()) {
-        SetError(record, InvalidArgumentError(LineError(record->line, more.status().message())));
-        return true;
-      }
-      if (!*more) return false;
-      if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;  // blank
-      ParseJsonlRecord(line, record->line, options_, record);
-      return true;
-    }
-  }
-
-  std::uint64_t bytes_read() const override { return lines_.bytes_read(); }
-
- private:
-  InputOptions options_;
-  LineReader lines_;
-};
-
-class LinesReader final : public RecordReader {
- public:
-  LinesReader(std::istream& in, InputOptions options)
-      : options_(std::move(options)), lines_(in, options_.max_record_bytes) {}
-
-  bool Next(InputRecord* record) override {
+    const bool jsonl = options_.format == InputFormat::kJsonl;
     std::string_view line;
     while (true) {
       Result<bool> more = lines_.Next(&line);
@@ -81,13 +55,21 @@ class LinesReader final : public RecordReader {
       record->id = std::to_string(record->line);
       record->lang.clear();
       record->error = OkStatus();
+      record->repaired_utf8 = false;
       if (!more.ok()) {
         SetError(record, InvalidArgumentError(LineError(record->line, more.status().message())));
         return true;
       }
       if (!*more) return false;
-      if (line.empty()) continue;
-      record->text.assign(line);
+      // JSONL skips lines of white space; a plain line is text unless empty.
+      if (jsonl ? line.find_first_not_of(" \t\r") == std::string_view::npos : line.empty()) {
+        continue;
+      }
+      if (jsonl) {
+        ParseJsonlRecord(line, record->line, options_, record);
+      } else {
+        record->text.assign(line);
+      }
       return true;
     }
   }
@@ -198,43 +180,20 @@ std::string ReplaceInvalidUtf8(std::string_view bytes, bool* changed) {
   std::string out;
   out.reserve(bytes.size() + 8);
   *changed = false;
-  std::size_t i = 0;
-  while (i < bytes.size()) {
-    auto b = static_cast<unsigned char>(bytes[i]);
-    if (b < 0x80) {
-      out += static_cast<char>(b);
-      ++i;
-      continue;
-    }
-    // Expected length and the allowed range of the second byte (Unicode
-    // Table 3-7, well-formed UTF-8 byte sequences).
-    std::size_t len = 0;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (b >= 0xC2 && b <= 0xDF) {
-      len = 2;
-    } else if (b >= 0xE0 && b <= 0xEF) {
-      len = 3;
-      if (b == 0xE0) lo = 0xA0;
-      if (b == 0xED) hi = 0x9F;
-    } else if (b >= 0xF0 && b <= 0xF4) {
-      len = 4;
-      if (b == 0xF0) lo = 0x90;
-      if (b == 0xF4) hi = 0x8F;
-    }
-    std::size_t good = len == 0 ? 0 : 1;
-    while (good > 0 && good < len && i + good < bytes.size()) {
-      auto c = static_cast<unsigned char>(bytes[i + good]);
-      bool ok = good == 1 ? (c >= lo && c <= hi) : (c >= 0x80 && c <= 0xBF);
-      if (!ok) break;
-      ++good;
-    }
-    if (len != 0 && good == len) {
-      out.append(bytes.substr(i, len));
-      i += len;
-    } else {
+  const auto* data = reinterpret_cast<const std::uint8_t*>(bytes.data());
+  const auto length = static_cast<std::int32_t>(bytes.size());
+  std::int32_t i = 0;
+  while (i < length) {
+    std::int32_t start = i;
+    UChar32 c;
+    // U8_NEXT consumes one maximal invalid subpart at a time and returns a
+    // negative value for it, as the normaliser's decoder does.
+    U8_NEXT(data, i, length, c);
+    if (c < 0) {
       out += "\xEF\xBF\xBD";
       *changed = true;
-      i += std::max<std::size_t>(good, 1);
+    } else {
+      out.append(bytes.substr(start, i - start));
     }
   }
   return out;
@@ -329,9 +288,9 @@ void ParseJsonlRecord(std::string_view line, std::uint64_t line_number, const In
 Result<std::unique_ptr<RecordReader>> RecordReader::Create(std::istream& in, InputOptions options) {
   switch (options.format) {
     case InputFormat::kJsonl:
-      return std::unique_ptr<RecordReader>(std::make_unique<JsonlReader>(in, std::move(options)));
     case InputFormat::kLines:
-      return std::unique_ptr<RecordReader>(std::make_unique<LinesReader>(in, std::move(options)));
+      return std::unique_ptr<RecordReader>(
+          std::make_unique<LineRecordReader>(in, std::move(options)));
     case InputFormat::kCsv: {
       auto reader = std::make_unique<CsvRecordReader>(in, std::move(options));
       MODERATO_RETURN_IF_ERROR(reader->ReadHeader());

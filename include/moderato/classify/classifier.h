@@ -115,6 +115,9 @@ class Classifier {
   // The sidecar's data description: "default corpus: ..." for a model trained
   // on LoadDefaultCorpus(), else what the trainer recorded.
   const std::string& data_description() const { return data_description_; }
+  // Share of positives in the dev split the calibration was fitted on (from
+  // the sidecar's dev metrics), or 0 if the sidecar does not record it.
+  double dev_prevalence() const { return dev_prevalence_; }
   // The sidecar, as written by the trainer (JSON text).
   const std::string& sidecar_json() const { return sidecar_json_; }
   const std::string& model_path() const { return model_path_; }
@@ -129,6 +132,7 @@ class Classifier {
   int dim_ = 0;
   SplitOptions split_options_;
   std::string data_description_;
+  double dev_prevalence_ = 0;
   std::string sidecar_json_;
   std::string model_path_;
 };

@@ -158,9 +158,6 @@ class Analyzer {
   std::shared_ptr<const Lexicon> lexicon() const { return lexicon_.Get(); }
   const Classifier* classifier() const { return classifier_.get(); }
   const LanguageIdentifier* language_identifier() const { return lid_.get(); }
-  // Share of positives in the classifier's dev split (from its sidecar), or 0
-  // when unknown or without a classifier.
-  double classifier_prevalence() const { return classifier_prevalence_; }
   const AnalyzerOptions& options() const { return options_; }
 
  private:
@@ -171,7 +168,6 @@ class Analyzer {
   LexiconHandle lexicon_;
   std::unique_ptr<Classifier> classifier_;
   std::unique_ptr<LanguageIdentifier> lid_;
-  double classifier_prevalence_ = 0;
 };
 
 // Returns true for the categories that mark violent extremism rather than
