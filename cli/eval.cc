@@ -53,7 +53,9 @@ Result<Rows> Evaluate(const Analyzer& analyzer, const std::vector<LabelledExampl
     Result<Evidence> evidence = analyzer.Analyze(example.text, hint, scratch);
     if (!evidence.ok()) return evidence.status().WithContext("example " + example.id);
     const std::string& lang = example.lang.empty() ? evidence->lang : example.lang;
-    rows.lexicon.Add(lang, evidence->lexicon_score >= analyzer.options().risk.lexicon_flag_score,
+    // The lexicon's own decision, by the same rule the combined label uses:
+    // acts flag, mentions of organisations do not.
+    rows.lexicon.Add(lang, evidence->violation_score >= analyzer.options().risk.lexicon_flag_score,
                      example.positive);
     rows.classifier.Add(lang, evidence->classifier_positive, example.positive);
     rows.combined.Add(lang, evidence->flagged, example.positive);
