@@ -23,6 +23,9 @@ void RegisterLexicon(CLI::App& app, Action* action);
 void RegisterScan(CLI::App& app, Action* action);
 void RegisterTrain(CLI::App& app, Action* action);
 void RegisterEval(CLI::App& app, Action* action);
+void RegisterHash(CLI::App& app, Action* action);
+void RegisterBank(CLI::App& app, Action* action);
+void RegisterMatch(CLI::App& app, Action* action);
 
 // Exit codes (documented in docs/cli.md):
 //   0 success; 1 the command ran but some input records were malformed
@@ -45,5 +48,21 @@ int ExitCodeFor(const Status& status);
 int ReportError(const Status& status);
 
 }  // namespace moderato::cli
+
+// In a command's Run function: on error, report it and return its exit code.
+#define MODERATO_RETURN_EXIT_IF_ERROR(expr)                       \
+  do {                                                            \
+    ::moderato::Status moderato_exit_status_ = (expr);            \
+    if (!moderato_exit_status_.ok()) {                            \
+      return ::moderato::cli::ReportError(moderato_exit_status_); \
+    }                                                             \
+  } while (false)
+#define MODERATO_ASSIGN_OR_RETURN_EXIT(lhs, rexpr)                                                 \
+  MODERATO_INTERNAL_ASSIGN_OR_RETURN_EXIT(MODERATO_INTERNAL_CONCAT(moderato_exit_, __LINE__), lhs, \
+                                          rexpr)
+#define MODERATO_INTERNAL_ASSIGN_OR_RETURN_EXIT(tmp, lhs, rexpr)    \
+  auto tmp = (rexpr);                                               \
+  if (!tmp.ok()) return ::moderato::cli::ReportError(tmp.status()); \
+  lhs = std::move(tmp).value()
 
 #endif  // MODERATO_CLI_COMMANDS_H_

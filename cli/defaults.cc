@@ -29,6 +29,12 @@ std::string ResolveLidPath(const std::string& flag) {
   return MODERATO_DEFAULT_LID_MODEL;
 }
 
+std::string ResolveDbPath(const std::string& flag) {
+  if (!flag.empty()) return flag;
+  if (std::string env = FromEnv("MODERATO_DB"); !env.empty()) return env;
+  return "moderato.db";
+}
+
 Result<std::string> ResolveClassifierPath(const std::string& flag) {
   std::string chosen = !flag.empty() ? flag : FromEnv("MODERATO_MODEL");
   std::error_code ec;

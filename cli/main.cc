@@ -38,7 +38,8 @@ int main(int argc, char** argv) {
   using namespace moderato::cli;  // NOLINT(google-build-using-namespace)
   CLI::App app{
       "moderato: find terrorist and violent-extremist content in Arabic, French, English and\n"
-      "Latin-script Arabic, and explain every flag."};
+      "Latin-script Arabic, and explain every flag; match known content against banks of\n"
+      "shared hashes."};
   app.require_subcommand(1);
   app.set_version_flag("--version", "moderato 0.1.0");
   Action action;
@@ -47,6 +48,9 @@ int main(int argc, char** argv) {
   RegisterScan(app, &action);
   RegisterTrain(app, &action);
   RegisterEval(app, &action);
+  RegisterHash(app, &action);
+  RegisterBank(app, &action);
+  RegisterMatch(app, &action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -19,6 +19,7 @@
 
 #include "cli/commands.h"
 #include "cli/defaults.h"
+#include "cli/progress.h"
 #include "moderato/scan/analyzer.h"
 #include "moderato/scan/input.h"
 #include "moderato/scan/report.h"
@@ -55,47 +56,6 @@ struct Batch {
 
 constexpr std::size_t kBatchRecords = 256;
 constexpr std::size_t kBatchBytes = 1u << 20;
-
-// Prints a one-line progress bar on stderr at most every 250 ms.
-class Progress {
- public:
-  Progress(bool enabled, std::uint64_t total_bytes)
-      : enabled_(enabled), total_bytes_(total_bytes), start_(Clock::now()), last_(start_) {}
-
-  void Update(std::uint64_t items, std::uint64_t bytes, bool force = false) {
-    if (!enabled_) return;
-    auto now = Clock::now();
-    if (!force && now - last_ < std::chrono::milliseconds(250)) return;
-    last_ = now;
-    double seconds = std::chrono::duration<double>(now - start_).count();
-    double rate = seconds > 0 ? items / seconds : 0;
-    double mbps = seconds > 0 ? bytes / seconds / 1e6 : 0;
-    if (total_bytes_ > 0) {
-      double fraction = std::min(1.0, static_cast<double>(bytes) / total_bytes_);
-      int width = 24;
-      int filled = static_cast<int>(fraction * width);
-      double eta = fraction > 0 ? seconds * (1 - fraction) / fraction : 0;
-      std::fprintf(stderr, "\r[%.*s%*s] %5.1f%% %llu items %.0f/s %.1f MB/s ETA %.0fs   ", filled,
-                   "########################", width - filled, "", fraction * 100,
-                   static_cast<unsigned long long>(items), rate, mbps, eta);
-    } else {
-      std::fprintf(stderr, "\r%llu items %.0f/s %.1f MB/s   ",
-                   static_cast<unsigned long long>(items), rate, mbps);
-    }
-    std::fflush(stderr);
-  }
-
-  void Finish() {
-    if (enabled_) std::fprintf(stderr, "\r%*s\r", 78, "");
-  }
-
- private:
-  using Clock = std::chrono::steady_clock;
-  bool enabled_;
-  std::uint64_t total_bytes_;
-  Clock::time_point start_;
-  Clock::time_point last_;
-};
 
 Result<InputFormat> FormatFor(const ScanFlags& flags, const std::string& input) {
   if (!flags.format.empty()) return ParseInputFormat(flags.format);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The run command: set up, build (which trains the shipped classifier), and
-# scan the shipped sample posts, printing one JSON line per post and a summary.
+# The run command: set up, build (which trains the shipped classifier), scan
+# the shipped sample posts (one JSON line per post and a summary), then import
+# the shipped sample hash list into a demo bank and match images against it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JOBS=${JOBS:-$(nproc)}
@@ -17,5 +18,24 @@ echo "== moderato scan data/samples/posts.jsonl"
 status=0
 build/release/moderato scan data/samples/posts.jsonl || status=$?
 if [[ $status -ne 0 && $status -ne 1 ]]; then exit "$status"; fi
+echo "(The two error records above come from the deliberately malformed last lines.)"
+
+# Known-content matching on a fresh demo database: a bank, the shipped sample
+# hash list, and a rotated copy of a known image found through its variants.
+DB=build/release/demo.db
+rm -f "$DB" "$DB-wal" "$DB-shm"
+VECTORS=../shared/data/pdq-vectors/images
 echo
-echo "Done. The two error records above come from the deliberately malformed last lines."
+echo "== moderato bank create demo-known-content; bank import data/samples/known-content.pytx"
+build/release/moderato bank create demo-known-content --db "$DB" \
+  --description "demo: hashes of public test images standing in for known content"
+build/release/moderato bank import demo-known-content data/samples/known-content.pytx --db "$DB"
+echo
+echo "== moderato hash $VECTORS/reg-test-input/dih/bridge-2-rotate-90.jpg"
+build/release/moderato hash "$VECTORS/reg-test-input/dih/bridge-2-rotate-90.jpg"
+echo
+echo "== moderato match (the rotated bridge is found through its dihedral variants)"
+build/release/moderato match --db "$DB" "$VECTORS/reg-test-input/dih/bridge-2-rotate-90.jpg" \
+  "$VECTORS/reg-test-input/labelme-subset/q0291.jpg"
+echo
+echo "Done."

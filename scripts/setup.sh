@@ -13,7 +13,7 @@ DEBIAN_PACKAGES=(
   libicu-dev libvectorscan-dev libfasttext-dev
   libsimdjson-dev nlohmann-json3-dev libcli11-dev
   libsqlite3-dev libssl-dev libxxhash-dev
-  libturbojpeg0-dev libpng-dev libwebp-dev libexif-dev
+  libturbojpeg0-dev libpng-dev libwebp-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   libfaiss-dev

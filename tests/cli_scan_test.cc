@@ -14,50 +14,13 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "tests/cli_util.h"
 
 namespace moderato {
 namespace {
 
 using nlohmann::json;
 using ::testing::HasSubstr;
-
-struct CliRun {
-  int exit_code = -1;
-  std::string out;
-};
-
-// Runs `moderato ARGS` through the shell, capturing stdout.
-CliRun Moderato(const std::string& args) {
-  std::string command = std::string(MODERATO_CLI_PATH) + " " + args + " 2>/dev/null";
-  CliRun run;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return run;
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), pipe)) > 0) run.out.append(buf, n);
-  int status = pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
-
-std::vector<json> ParseLines(const std::string& out) {
-  std::vector<json> records;
-  std::size_t start = 0;
-  while (start < out.size()) {
-    std::size_t end = out.find('\n', start);
-    if (end == std::string::npos) end = out.size();
-    records.push_back(json::parse(out.substr(start, end - start)));
-    start = end + 1;
-  }
-  return records;
-}
-
-std::string TempFile(const std::string& name, const std::string& content) {
-  std::filesystem::path path =
-      std::filesystem::temp_directory_path() / ("moderato_cli_test_" + name);
-  std::ofstream(path, std::ios::binary) << content;
-  return path.string();
-}
 
 const std::string kSamples = std::string(MODERATO_SOURCE_ROOT) + "/data/samples/posts.jsonl";
 
