@@ -54,8 +54,9 @@ struct BankFlags {
   bool yes = false;
 };
 
-Result<std::unique_ptr<BankStore>> OpenStore(const BankFlags& flags) {
-  return OpenSqliteBankStore(ResolveDbPath(flags.db));
+// Only `bank create` and `bank import --create` may create the database.
+Result<std::unique_ptr<BankStore>> OpenStore(const BankFlags& flags, bool create = false) {
+  return OpenBankStore(flags.db, create);
 }
 
 nlohmann::ordered_json BankJson(const Bank& bank) {
@@ -71,7 +72,7 @@ nlohmann::ordered_json BankJson(const Bank& bank) {
 }
 
 int RunCreate(BankFlags& flags) {
-  MODERATO_ASSIGN_OR_RETURN_EXIT(auto store, OpenStore(flags));
+  MODERATO_ASSIGN_OR_RETURN_EXIT(auto store, OpenStore(flags, /*create=*/true));
   flags.bank.enabled = !flags.disabled;
   MODERATO_ASSIGN_OR_RETURN_EXIT(Bank bank, store->CreateBank(flags.bank));
   if (flags.json) {
@@ -206,7 +207,7 @@ int RunDelete(const BankFlags& flags) {
 }
 
 int RunImport(const BankFlags& flags) {
-  MODERATO_ASSIGN_OR_RETURN_EXIT(auto store, OpenStore(flags));
+  MODERATO_ASSIGN_OR_RETURN_EXIT(auto store, OpenStore(flags, flags.create));
   bool exists = store->GetBank(flags.bank_name).ok();
   if (!exists && !flags.create) {
     return ReportError(

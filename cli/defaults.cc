@@ -35,6 +35,17 @@ std::string ResolveDbPath(const std::string& flag) {
   return "moderato.db";
 }
 
+Result<std::unique_ptr<BankStore>> OpenBankStore(const std::string& flag, bool create) {
+  std::string path = ResolveDbPath(flag);
+  std::error_code ec;
+  if (!create && path != ":memory:" && !std::filesystem::exists(path, ec)) {
+    return NotFoundError("no bank database at " + path +
+                         " (`moderato bank create NAME` makes one; or pass --db PATH or set "
+                         "MODERATO_DB)");
+  }
+  return OpenSqliteBankStore(path);
+}
+
 Result<std::string> ResolveClassifierPath(const std::string& flag) {
   std::string chosen = !flag.empty() ? flag : FromEnv("MODERATO_MODEL");
   std::error_code ec;

@@ -11,9 +11,11 @@
 #ifndef MODERATO_CLI_DEFAULTS_H_
 #define MODERATO_CLI_DEFAULTS_H_
 
+#include <memory>
 #include <string>
 
 #include "moderato/status.h"
+#include "moderato/store/store.h"
 
 namespace moderato::cli {
 
@@ -32,6 +34,11 @@ Result<std::string> ResolveClassifierPath(const std::string& flag);
 // Returns `flag` if set, else $MODERATO_DB, else "moderato.db" in the
 // working directory: the store that bank, match and (later) serve use.
 std::string ResolveDbPath(const std::string& flag);
+
+// Opens the bank store at ResolveDbPath(flag). Unless `create`, a database
+// file that does not exist is kNotFound (a read must not leave an empty
+// moderato.db behind) with a hint on how to make one.
+Result<std::unique_ptr<BankStore>> OpenBankStore(const std::string& flag, bool create);
 
 // The shared data folder (../shared/data beside the source tree), or
 // $MODERATO_DATA_DIR.

@@ -137,7 +137,7 @@ nlohmann::ordered_json MatchJson(const std::string& query, const MatchQuery& q, 
 
 int RunMatch(const MatchFlags& flags) {
   std::string db = ResolveDbPath(flags.db);
-  MODERATO_ASSIGN_OR_RETURN_EXIT(auto store, OpenSqliteBankStore(db));
+  MODERATO_ASSIGN_OR_RETURN_EXIT(auto store, OpenBankStore(flags.db, /*create=*/false));
   if (!flags.bank.empty()) MODERATO_RETURN_EXIT_IF_ERROR(store->GetBank(flags.bank).status());
   BankMatcherOptions options;
   if (db != ":memory:") options.pdq_cache_path = db + ".pdq-index";

@@ -155,6 +155,27 @@ TEST_F(CliBankTest, DbComesFromTheEnvironmentAndBanksAreListed) {
   EXPECT_EQ(banks[0]["pdq_threshold"], 31);
 }
 
+TEST_F(CliBankTest, ReadingCommandsDoNotCreateADatabase) {
+  std::string missing = (dir_ / "missing.db").string();
+  EXPECT_EQ(Moderato("match " + kOriginalPdq + " --db " + missing).exit_code, 3);
+  EXPECT_EQ(Moderato("bank list --db " + missing).exit_code, 3);
+  EXPECT_FALSE(std::filesystem::exists(missing));
+  EXPECT_EQ(Moderato("bank create b --db " + missing).exit_code, 0);
+  EXPECT_TRUE(std::filesystem::exists(missing));
+}
+
+TEST_F(CliBankTest, ShippedSampleListImportsAndFindsTheRotatedImage) {
+  ASSERT_EQ(Moderato("bank create demo" + db_).exit_code, 0);
+  CliRun run = Moderato("bank import demo " + std::string(MODERATO_SOURCE_ROOT) +
+                        "/data/samples/known-content.pytx" + db_);
+  ASSERT_EQ(run.exit_code, 0);
+  EXPECT_EQ(ParseLines(run.out).at(0)["added"], 3);
+  std::vector<json> lines = ParseLines(Moderato("match " + kRotated + db_).out);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0]["bank"], "demo");
+  EXPECT_LE(lines[0]["distance"].get<int>(), 31);
+}
+
 TEST_F(CliBankTest, ErrorsHaveExitCodes) {
   EXPECT_EQ(
       Moderato("bank add nosuchbank --type md5 900150983cd24fb0d6963f7d28e17f72" + db_).exit_code,
