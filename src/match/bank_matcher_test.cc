@@ -268,6 +268,79 @@ TEST_F(BankMatcherTest, KnownTextsMatchEditedCopies) {
   EXPECT_EQ((*matcher)->Match(q).status().code(), StatusCode::kInvalidArgument);
 }
 
+// Refresh against a fresh Build as the oracle: after random adds, removals,
+// enables, disables, bank setting changes and a bank deletion, both must
+// answer every query identically.
+TEST_F(BankMatcherTest, RefreshFollowsTheStoreLikeAFreshBuild) {
+  CreateBank("a", 20);
+  CreateBank("b", 31);
+  CreateBank("fp", 10, /*suppression=*/true);
+  std::vector<Hash256> hashes;
+  for (int i = 0; i < 60; ++i) hashes.push_back(RandomHash(rng_));
+  auto matcher = BankMatcher::Build(*store_, {});
+  ASSERT_TRUE(matcher.ok());
+  std::vector<int64_t> ids;
+  auto compare = [&](int round) {
+    Result<int64_t> applied = (*matcher)->Refresh(*store_);
+    ASSERT_TRUE(applied.ok()) << applied.status();
+    auto fresh = BankMatcher::Build(*store_, {});
+    ASSERT_TRUE(fresh.ok());
+    EXPECT_EQ((*matcher)->sequence(), (*fresh)->sequence());
+    for (const Hash256& h : hashes) {
+      MatchQuery q;
+      q.pdq = {FlipBits(h, 5)};
+      q.md5 = ToHex(h).substr(0, 32);
+      auto got = (*matcher)->Match(q);
+      auto want = (*fresh)->Match(q);
+      ASSERT_TRUE(got.ok() && want.ok());
+      ASSERT_EQ(got->size(), want->size()) << "round " << round;
+      for (size_t i = 0; i < got->size(); ++i) {
+        EXPECT_EQ((*got)[i].signal_id, (*want)[i].signal_id) << "round " << round;
+        EXPECT_EQ((*got)[i].suppressed, (*want)[i].suppressed) << "round " << round;
+      }
+    }
+  };
+  const char* banks[] = {"a", "b", "fp"};
+  for (int round = 0; round < 6; ++round) {
+    for (int k = 0; k < 15; ++k) {
+      const Hash256& h = hashes[rng_() % hashes.size()];
+      std::string bank = banks[rng_() % 3];
+      switch (rng_() % 5) {
+        case 0:
+        case 1:
+          ids.push_back(Add(bank, MakeSignal(SignalType::kPdq, ToHex(h), 40 + rng_() % 60)));
+          break;
+        case 2:
+          ids.push_back(Add(bank, MakeSignal(SignalType::kMd5, ToHex(h).substr(0, 32))));
+          break;
+        case 3:
+          if (!ids.empty()) (void)store_->RemoveSignal(ids[rng_() % ids.size()]);
+          break;
+        case 4:
+          if (!ids.empty()) (void)store_->SetSignalEnabled(ids[rng_() % ids.size()], rng_() % 2);
+          break;
+      }
+    }
+    if (round == 3) {
+      Bank a = *store_->GetBank("a");
+      a.pdq_threshold = 31;
+      a.pdq_quality_min = 70;
+      ASSERT_TRUE(store_->UpdateBank(a).ok());
+    }
+    if (round == 4) {
+      ASSERT_TRUE(store_->DeleteBank("b").ok());
+      CreateBank("b", 25);
+    }
+    compare(round);
+  }
+  // Too many pending changes: nothing is applied.
+  for (int i = 0; i < 5; ++i) Add("a", MakeSignal(SignalType::kPdq, ToHex(RandomHash(rng_)), 90));
+  int64_t before = (*matcher)->sequence();
+  EXPECT_EQ((*matcher)->Refresh(*store_, 2).status().code(), StatusCode::kResourceExhausted);
+  EXPECT_EQ((*matcher)->sequence(), before);
+  EXPECT_EQ(*(*matcher)->Refresh(*store_), 5);
+}
+
 TEST(BankMatcherPackingTest, PackedIdsKeepBankQualityAndSignal) {
   uint64_t packed = BankMatcher::PackPdqId(65535, 100, (int64_t{1} << 40) - 1);
   EXPECT_EQ(packed >> 47, 65535u);

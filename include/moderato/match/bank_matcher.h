@@ -10,11 +10,14 @@
 //   query.pdq_quality = 100;
 //   MODERATO_ASSIGN_OR_RETURN(std::vector<BankMatch> matches, matcher->Match(query));
 //
-// A BankMatcher is an immutable snapshot of the store taken by Build; it
-// does not see later changes (build a new one, or use a cached PDQ index,
-// see BankMatcherOptions). Bank settings (enabled, threshold, quality gate,
-// suppression) are read at Build time and applied at query time, so the
-// index itself depends only on the signals.
+// Build reads the whole store; Refresh then follows the store's change log
+// (BankStore::ChangesSince) and applies added, removed, enabled and disabled
+// signals without a rebuild, re-reading the bank settings (enabled,
+// threshold, quality gate, suppression), which are applied at query time.
+// Queries read an immutable view (tables + PDQ snapshot) that Refresh
+// replaces atomically: a query never sees half a refresh and never waits
+// for one. A process that rarely changes its banks (the CLI) can instead
+// reuse a cached PDQ index, see BankMatcherOptions.
 //
 // Suppression: a suppression bank holds known false positives. When a query
 // matches any signal in a suppression bank, every match in an ordinary bank
@@ -106,9 +109,16 @@ class BankMatcher {
   Result<std::vector<BankMatch>> Match(const MatchQuery& query,
                                        const std::optional<std::string>& bank = {}) const;
 
-  const std::vector<Bank>& banks() const;
-  const BankMatcherStats& stats() const;
-  int64_t sequence() const;  // the store's change sequence at Build
+  // Applies the store's changes since sequence() and publishes a new view.
+  // Returns how many changes were applied. Fails with the store's error, or
+  // kResourceExhausted (applying nothing) when more than `max_changes` are
+  // pending: a full Build is then cheaper. Concurrent Refresh calls are
+  // serialised; Match is never blocked.
+  Result<int64_t> Refresh(BankStore& store, int64_t max_changes = 1'000'000);
+
+  std::vector<Bank> banks() const;
+  BankMatcherStats stats() const;
+  int64_t sequence() const;  // the store's change sequence the view reflects
 
   // Packing of PDQ index ids (exposed for tests): bank id (16 bits),
   // quality + 1 (7 bits, 0 = unknown), signal id (40 bits).
