@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
   RegisterHash(app, &action);
   RegisterBank(app, &action);
   RegisterMatch(app, &action);
+  RegisterCounter(app, &action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

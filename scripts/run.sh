@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The run command: set up, build (which trains the shipped classifier), scan
-# the shipped sample posts (one JSON line per post and a summary), then import
-# the shipped sample hash list into a demo bank and match images against it.
+# the shipped sample posts (one JSON line per post and a summary), import the
+# shipped sample hash list into a demo bank and match images against it, then
+# load the starter counter-narrative library and suggest answers to a message.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JOBS=${JOBS:-$(nproc)}
@@ -37,5 +38,15 @@ echo
 echo "== moderato match (the rotated bridge is found through its dihedral variants)"
 build/release/moderato match --db "$DB" "$VECTORS/reg-test-input/dih/bridge-2-rotate-90.jpg" \
   "$VECTORS/reg-test-input/labelme-subset/q0291.jpg"
+
+# Counter-narratives: the shipped starter library (placeholders written by the
+# project, data/counter/README.md) and a suggestion with its explanation.
+echo
+echo "== moderato counter import data/counter/starter.jsonl --keep-status"
+build/release/moderato counter import data/counter/starter.jsonl --keep-status --db "$DB"
+echo
+echo "== moderato counter suggest -k 3 (answers to a message, with explanations)"
+build/release/moderato counter suggest -k 3 --db "$DB" \
+  "Someone online keeps saying the attackers were heroes and martyrs. Is that true?"
 echo
 echo "Done."

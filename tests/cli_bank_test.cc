@@ -27,21 +27,7 @@ const std::string kUnrelated = kVectors + "/images/reg-test-input/labelme-subset
 // expected/core_fullres_no_preresize.csv, the reference's hash of kOriginal.
 const std::string kOriginalPdq = "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22";
 
-class CliBankTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("moderato_cli_bank_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    db_ = " --db " + (dir_ / "t.db").string() + " ";
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  std::filesystem::path dir_;
-  std::string db_;
-};
+using CliBankTest = CliDbTest;
 
 TEST_F(CliBankTest, HashPrintsTheReferencePdqAndDigests) {
   CliRun run = Moderato("hash " + kOriginal);

@@ -6,6 +6,7 @@
 #define MODERATO_TESTS_CLI_UTIL_H_
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -13,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 
 namespace moderato {
@@ -54,6 +56,25 @@ inline std::string TempFile(const std::string& name, const std::string& content)
   std::ofstream(path, std::ios::binary) << content;
   return path.string();
 }
+
+// A fixture with a fresh directory per test and `db_`, a " --db PATH "
+// argument for a database inside it.
+class CliDbTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("moderato_cli_" + std::to_string(getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->test_suite_name() + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    db_ = " --db " + (dir_ / "t.db").string() + " ";
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::filesystem::path dir_;
+  std::string db_;
+};
 
 }  // namespace moderato
 

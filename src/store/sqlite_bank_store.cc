@@ -818,45 +818,6 @@ Result<std::int64_t> SqliteBankStore::LatestSequence() {
   return stmt->ColumnInt64(0);
 }
 
-// Sets the connection up: the durability and integrity pragmas, then the
-// schema. The first read doubles as the "is this SQLite at all?" probe.
-Status Configure(SqliteDb& db, const std::string& path, const SqliteBankStoreOptions& options) {
-  sqlite3_busy_timeout(db.get(), options.busy_timeout_ms);
-  Result<std::int64_t> probe = db.QueryInt64("SELECT count(*) FROM sqlite_schema", "probe");
-  if (!probe.ok()) {
-    switch (probe.status().code()) {
-      case StatusCode::kInvalidArgument:
-        return InvalidArgumentError("'" + path + "' is not a SQLite database (" +
-                                    probe.status().message() + ")");
-      case StatusCode::kDataLoss:
-        return DataLossError("'" + path + "' is a corrupt SQLite database (" +
-                             probe.status().message() + ")");
-      default:
-        return probe.status().WithContext("opening '" + path + "'");
-    }
-  }
-  MODERATO_ASSIGN_OR_RETURN(std::string journal_mode,
-                            db.QueryText("PRAGMA journal_mode = WAL", "enabling WAL"));
-  // An in-memory database reports "memory": there is nothing to make durable.
-  if (journal_mode != "wal" && journal_mode != "memory") {
-    return FailedPreconditionError("'" + path + "': could not switch to WAL mode (journal_mode " +
-                                   journal_mode + "); is it on a network file system?");
-  }
-  // FULL: every commit syncs the WAL, so an acknowledged write survives power
-  // loss (NORMAL would only survive a process crash). journal_size_limit
-  // trims the WAL after a large import has been checkpointed.
-  MODERATO_RETURN_IF_ERROR(db.Exec(
-      "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA journal_size_limit = 67108864; "
-      "PRAGMA cache_size = -65536",
-      "opening '" + path + "'"));
-  MODERATO_ASSIGN_OR_RETURN(std::int64_t foreign_keys,
-                            db.QueryInt64("PRAGMA foreign_keys", "checking foreign keys"));
-  if (foreign_keys != 1) {
-    return InternalError("this SQLite build does not enforce foreign keys");
-  }
-  return internal::ApplyMigrations(db, path);
-}
-
 }  // namespace
 
 Result<std::unique_ptr<BankStore>> OpenSqliteBankStore(const std::string& path) {
@@ -874,7 +835,7 @@ Result<std::unique_ptr<BankStore>> OpenSqliteBankStore(const std::string& path,
     return InvalidArgumentError("OpenSqliteBankStore: busy_timeout_ms must not be negative");
   }
   MODERATO_ASSIGN_OR_RETURN(SqliteDb db, SqliteDb::Open(path));
-  MODERATO_RETURN_IF_ERROR(Configure(db, path, options));
+  MODERATO_RETURN_IF_ERROR(internal::ConfigureConnection(db, path, options.busy_timeout_ms));
   return std::unique_ptr<BankStore>(std::make_unique<SqliteBankStore>(options, std::move(db)));
 }
 

@@ -26,6 +26,8 @@
 #include "moderato/status.h"
 #include "moderato/store/banks.h"
 #include "moderato/store/store.h"
+#include "store/sqlite_migrations.h"
+#include "store/testing_temp_dir.h"
 
 namespace moderato {
 namespace {
@@ -90,26 +92,7 @@ std::vector<Kind> ChangeKinds(BankStore& store) {
   return kinds;
 }
 
-// A fresh directory under the test temp dir, removed with the object.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = ::testing::TempDir() + "moderato_store_XXXXXX";
-    path_ = mkdtemp(pattern.data()) != nullptr ? pattern : "";
-    EXPECT_FALSE(path_.empty()) << "mkdtemp failed";
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  std::string File(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
+using testing_store::TempDir;
 
 // Runs `sql` on `path` through a raw connection (to fabricate databases).
 void RawExec(const std::string& path, const char* sql) {
@@ -601,7 +584,7 @@ TEST(SqliteBankStoreTest, PersistsAcrossReopen) {
             SQLITE_OK);
   ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
   EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)), "wal");
-  EXPECT_EQ(sqlite3_column_int(stmt, 1), 1);
+  EXPECT_EQ(sqlite3_column_int(stmt, 1), internal::LatestSchemaVersion());
   sqlite3_finalize(stmt);
   sqlite3_close(db);
 }

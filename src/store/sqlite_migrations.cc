@@ -53,7 +53,50 @@ CREATE TABLE signal_changes (
 ) STRICT;
 )sql";
 
-constexpr const char* const kMigrations[] = {kMigration1};
+// Version 2: the counter-narrative library (docs/counter.md, "Schema").
+// counter_items holds one row per item: its latest version, the version that
+// may be served (the latest approved one; NULL when none was approved or the
+// item is retired) and the item's status. counter_versions keeps every
+// version, never deleted: the record of who wrote and approved what. List
+// fields are JSON arrays of strings; sources are flattened as
+// [claim, source, claim, source, ...].
+constexpr const char kMigration2[] = R"sql(
+CREATE TABLE counter_items (
+  id               TEXT    PRIMARY KEY,
+  latest_version   INTEGER NOT NULL CHECK (latest_version >= 1),
+  servable_version INTEGER CHECK (servable_version BETWEEN 1 AND latest_version),
+  status           TEXT    NOT NULL CHECK (status IN ('draft', 'approved', 'retired'))
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE counter_versions (
+  item_id            TEXT    NOT NULL REFERENCES counter_items (id) ON DELETE CASCADE,
+  version            INTEGER NOT NULL CHECK (version >= 1),
+  status             TEXT    NOT NULL CHECK (status IN ('draft', 'approved', 'retired')),
+  language           TEXT    NOT NULL,
+  title              TEXT    NOT NULL,
+  body               TEXT    NOT NULL,
+  link               TEXT    NOT NULL DEFAULT '',
+  format             TEXT    NOT NULL,
+  themes             TEXT    NOT NULL DEFAULT '[]',
+  strategy           TEXT    NOT NULL,
+  audience           TEXT    NOT NULL DEFAULT '[]',
+  messenger_name     TEXT    NOT NULL,
+  messenger_kind     TEXT    NOT NULL,
+  messenger_verified INTEGER NOT NULL DEFAULT 0 CHECK (messenger_verified IN (0, 1)),
+  endorsements       TEXT    NOT NULL DEFAULT '[]',
+  licence            TEXT    NOT NULL DEFAULT '',
+  starter            INTEGER NOT NULL DEFAULT 0 CHECK (starter IN (0, 1)),
+  sources            TEXT    NOT NULL DEFAULT '[]',
+  owner              TEXT    NOT NULL DEFAULT '',
+  updated_at         INTEGER NOT NULL,
+  updated_by         TEXT    NOT NULL DEFAULT '',
+  approved_at        INTEGER NOT NULL DEFAULT 0,
+  approved_by        TEXT    NOT NULL DEFAULT '',
+  PRIMARY KEY (item_id, version)
+) STRICT, WITHOUT ROWID;
+)sql";
+
+constexpr const char* const kMigrations[] = {kMigration1, kMigration2};
 
 }  // namespace
 
@@ -108,6 +151,45 @@ Status ApplyMigrations(SqliteDb& db, const std::string& path) {
     MODERATO_RETURN_IF_ERROR(db.Exec(pragmas.c_str(), step));
     MODERATO_RETURN_IF_ERROR(txn.Commit(step));
   }
+}
+
+// Sets the connection up: the durability and integrity pragmas, then the
+// schema. The first read doubles as the "is this SQLite at all?" probe.
+Status ConfigureConnection(SqliteDb& db, const std::string& path, int busy_timeout_ms) {
+  sqlite3_busy_timeout(db.get(), busy_timeout_ms);
+  Result<std::int64_t> probe = db.QueryInt64("SELECT count(*) FROM sqlite_schema", "probe");
+  if (!probe.ok()) {
+    switch (probe.status().code()) {
+      case StatusCode::kInvalidArgument:
+        return InvalidArgumentError("'" + path + "' is not a SQLite database (" +
+                                    probe.status().message() + ")");
+      case StatusCode::kDataLoss:
+        return DataLossError("'" + path + "' is a corrupt SQLite database (" +
+                             probe.status().message() + ")");
+      default:
+        return probe.status().WithContext("opening '" + path + "'");
+    }
+  }
+  MODERATO_ASSIGN_OR_RETURN(std::string journal_mode,
+                            db.QueryText("PRAGMA journal_mode = WAL", "enabling WAL"));
+  // An in-memory database reports "memory": there is nothing to make durable.
+  if (journal_mode != "wal" && journal_mode != "memory") {
+    return FailedPreconditionError("'" + path + "': could not switch to WAL mode (journal_mode " +
+                                   journal_mode + "); is it on a network file system?");
+  }
+  // FULL: every commit syncs the WAL, so an acknowledged write survives power
+  // loss (NORMAL would only survive a process crash). journal_size_limit
+  // trims the WAL after a large import has been checkpointed.
+  MODERATO_RETURN_IF_ERROR(db.Exec(
+      "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA journal_size_limit = 67108864; "
+      "PRAGMA cache_size = -65536",
+      "opening '" + path + "'"));
+  MODERATO_ASSIGN_OR_RETURN(std::int64_t foreign_keys,
+                            db.QueryInt64("PRAGMA foreign_keys", "checking foreign keys"));
+  if (foreign_keys != 1) {
+    return InternalError("this SQLite build does not enforce foreign keys");
+  }
+  return ApplyMigrations(db, path);
 }
 
 }  // namespace moderato::internal

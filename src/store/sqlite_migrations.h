@@ -31,6 +31,11 @@ std::int64_t LatestSchemaVersion();
 // (a different non-zero application_id); `path` names it in messages.
 Status ApplyMigrations(SqliteDb& db, const std::string& path);
 
+// Sets a new connection up for the bank and counter stores: the busy
+// timeout, the "is this SQLite at all?" probe, WAL, synchronous=FULL,
+// foreign keys (checked), then the migrations. Errors name `path`.
+Status ConfigureConnection(SqliteDb& db, const std::string& path, int busy_timeout_ms);
+
 }  // namespace moderato::internal
 
 #endif  // MODERATO_STORE_SQLITE_MIGRATIONS_H_
