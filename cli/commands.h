@@ -27,6 +27,8 @@ void RegisterHash(CLI::App& app, Action* action);
 void RegisterBank(CLI::App& app, Action* action);
 void RegisterMatch(CLI::App& app, Action* action);
 void RegisterCounter(CLI::App& app, Action* action);
+void RegisterRedirect(CLI::App& app, Action* action);
+void RegisterTrends(CLI::App& app, Action* action);
 
 // Exit codes (documented in docs/cli.md):
 //   0 success; 1 the command ran but some input records were malformed

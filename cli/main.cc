@@ -52,6 +52,8 @@ int main(int argc, char** argv) {
   RegisterBank(app, &action);
   RegisterMatch(app, &action);
   RegisterCounter(app, &action);
+  RegisterRedirect(app, &action);
+  RegisterTrends(app, &action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,12 +1,14 @@
 // Copyright 2026 The Moderato Authors. SPDX-License-Identifier: Apache-2.0
 //
 // moderato scan: analyse posts from JSONL, CSV or plain-text files (or stdin)
-// and write one JSONL evidence record per post, in input order.
+// and write one JSONL evidence record per post, in input order, with the
+// counter-narrative themes each post touches.
 
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -20,9 +22,11 @@
 #include "cli/commands.h"
 #include "cli/defaults.h"
 #include "cli/progress.h"
+#include "moderato/counter/themes.h"
 #include "moderato/scan/analyzer.h"
 #include "moderato/scan/input.h"
 #include "moderato/scan/report.h"
+#include "nlohmann/json.hpp"
 #include "scan/ordered_pipeline.h"
 
 namespace moderato::cli {
@@ -34,6 +38,7 @@ struct ScanFlags {
   std::string text_column = "text";
   std::string id_column = "id";
   std::string lang_column = "lang";
+  std::string time_field;
   std::string lexicon;
   std::string model;
   std::string lid_model;
@@ -56,6 +61,34 @@ struct Batch {
 
 constexpr std::size_t kBatchRecords = 256;
 constexpr std::size_t kBatchBytes = 1u << 20;
+// Themes weighing less are left out of the record (docs/scan.md).
+constexpr double kMinThemeWeight = 0.1;
+// Themes are inferred from at most this many leading bytes of a text.
+constexpr std::size_t kThemeMessageBytes = 16 * 1024;
+
+// Returns the `"themes":[...]` member for a record, or "" if inference
+// failed. Theme inference costs O(bytes x keywords), so a long text is
+// inferred on its first max_message_bytes bytes (cut at a UTF-8 boundary).
+std::string ThemesField(const ThemeInferrer& inferrer, const InputRecord& record,
+                        const Evidence& evidence) {
+  std::string_view text = record.text;
+  if (text.size() > inferrer.options().max_message_bytes) {
+    std::size_t cut = inferrer.options().max_message_bytes;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    text = text.substr(0, cut);
+  }
+  Result<InferredThemes> inferred =
+      inferrer.Infer(text, evidence.lang, ThemeSignalsFromEvidence(evidence));
+  if (!inferred.ok()) return "";
+  nlohmann::ordered_json themes = nlohmann::ordered_json::array();
+  for (const ThemeScore& score : inferred->themes) {
+    if (score.weight < kMinThemeWeight) continue;
+    themes.push_back(
+        {{"theme", score.theme}, {"weight", std::round(score.weight * 10000.0) / 10000.0}});
+  }
+  return "\"themes\":" +
+         themes.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
 
 Result<InputFormat> FormatFor(const ScanFlags& flags, const std::string& input) {
   if (!flags.format.empty()) return ParseInputFormat(flags.format);
@@ -85,6 +118,11 @@ int RunScan(const ScanFlags& flags) {
   Result<std::unique_ptr<Analyzer>> created = Analyzer::Create(options);
   if (!created.ok()) return ReportError(created.status());
   const Analyzer& analyzer = **created;
+  // One inferrer for the whole scan: it is immutable and thread-safe.
+  Result<std::unique_ptr<ThemeInferrer>> inferrer_created = ThemeInferrer::Create(
+      {.max_message_bytes = kThemeMessageBytes, .min_weight = kMinThemeWeight});
+  if (!inferrer_created.ok()) return ReportError(inferrer_created.status());
+  const ThemeInferrer& inferrer = **inferrer_created;
 
   std::FILE* out = stdout;
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> out_file(nullptr, &std::fclose);
@@ -132,6 +170,7 @@ int RunScan(const ScanFlags& flags) {
                                .text_column = flags.text_column,
                                .id_column = flags.id_column,
                                .lang_column = flags.lang_column,
+                               .time_field = flags.time_field,
                                .max_record_bytes = flags.max_record_bytes};
     Result<std::unique_ptr<RecordReader>> reader = RecordReader::Create(*in, input_options);
     if (!reader.ok()) return ReportError(reader.status().WithContext(input));
@@ -167,7 +206,8 @@ int RunScan(const ScanFlags& flags) {
             if (record.repaired_utf8) {
               evidence->flags |= static_cast<std::uint32_t>(ObfuscationFlag::kInvalidUtf8);
             }
-            AppendEvidenceJson(record, *evidence, &batch.output);
+            AppendEvidenceJson(record, *evidence, &batch.output,
+                               ThemesField(inferrer, record, *evidence));
             batch.totals.Add(*evidence, record.text.size());
           }
           scratches.Give(std::move(scratch));
@@ -199,10 +239,10 @@ void RegisterScan(CLI::App& app, Action* action) {
   CLI::App* cmd = app.add_subcommand(
       "scan",
       "Analyse posts and write one JSONL evidence record per post, in input order.\n"
-      "Input: JSONL ({\"id\", \"text\", \"lang\"?}), CSV with a header, or plain lines;\n"
-      "files or stdin ('-'). A summary goes to stderr. Exit codes: 0 all records read,\n"
-      "1 some records were malformed (each has an error record), 2 usage error,\n"
-      "3 input not found, 4 invalid lexicon or model, 5 a budget was exceeded.");
+      "Input: JSONL ({\"id\", \"text\", \"lang\"?, \"time\"?}), CSV with a header,\n"
+      "or plain lines; files or stdin ('-'). A summary goes to stderr. Exit codes:\n"
+      "0 all records read, 1 some records were malformed (each has an error record),\n"
+      "2 usage error, 3 input not found, 4 invalid lexicon or model, 5 a budget was exceeded.");
   cmd->add_option("inputs", flags->inputs, "Input files ('-' or none: stdin)");
   cmd->add_option("--format", flags->format,
                   "jsonl, csv or lines (default: from the extension; stdin: jsonl)")
@@ -213,6 +253,9 @@ void RegisterScan(CLI::App& app, Action* action) {
       ->capture_default_str();
   cmd->add_option("--lang-column", flags->lang_column, "CSV column holding a language hint")
       ->capture_default_str();
+  cmd->add_option("--time-field", flags->time_field,
+                  "JSONL field or CSV column holding the post's time (default: the first\n"
+                  "present of time, created_at, timestamp, date)");
   cmd->add_option("--lexicon", flags->lexicon,
                   "Lexicon TSV (default: $MODERATO_LEXICON or the shipped starter lexicon)");
   cmd->add_flag("--no-lexicon", flags->no_lexicon, "Do not use a lexicon");

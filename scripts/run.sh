@@ -2,7 +2,8 @@
 # The run command: set up, build (which trains the shipped classifier), scan
 # the shipped sample posts (one JSON line per post and a summary), import the
 # shipped sample hash list into a demo bank and match images against it, then
-# load the starter counter-narrative library and suggest answers to a message.
+# load the starter counter-narrative library, suggest answers to a message,
+# trigger a demo redirect campaign and print the trends / coverage-gap report.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JOBS=${JOBS:-$(nproc)}
@@ -48,5 +49,18 @@ echo
 echo "== moderato counter suggest -k 3 (answers to a message, with explanations)"
 build/release/moderato counter suggest -k 3 --db "$DB" \
   "Someone online keeps saying the attackers were heroes and martyrs. Is that true?"
+
+# Redirect campaigns (demo campaigns triggered by organisation names from the
+# starter lexicon) and the trends / coverage-gap report on the scan above.
+echo
+echo "== moderato redirect campaigns import data/counter/campaigns.json"
+build/release/moderato redirect campaigns import data/counter/campaigns.json --db "$DB"
+echo
+echo "== moderato redirect \"where to watch d a e s h videos\" (obfuscated, still triggers)"
+build/release/moderato redirect --db "$DB" "where to watch d a e s h videos"
+echo
+echo "== moderato trends (themes in the sample scan next to the library's coverage)"
+build/release/moderato scan data/samples/posts.jsonl 2>/dev/null >build/release/demo-scan.jsonl || true
+build/release/moderato trends --db "$DB" build/release/demo-scan.jsonl
 echo
 echo "Done."

@@ -15,9 +15,9 @@
 #include <utility>
 #include <vector>
 
-#include "classify/json_depth.h"
 #include "classify/model_file.h"
 #include "moderato/classify/tokenize.h"
+#include "moderato/core/json_depth.h"
 
 namespace moderato {
 namespace {

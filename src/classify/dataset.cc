@@ -14,9 +14,9 @@
 #include <utility>
 #include <vector>
 
-#include "classify/json_depth.h"
 #include "classify/stable_random.h"
 #include "moderato/core/csv.h"
+#include "moderato/core/json_depth.h"
 
 namespace moderato {
 namespace {

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "moderato/core/csv.h"
+#include "moderato/core/json_depth.h"
 #include "moderato/core/line_reader.h"
 
 namespace moderato {
@@ -69,31 +70,6 @@ void AddError(CounterReadResult& result, const CounterIoOptions& options, std::u
   if (result.errors.size() < options.max_errors) {
     result.errors.push_back(CounterReadError{line, std::move(message)});
   }
-}
-
-// Returns the nesting depth of the JSON text `line` (strings skipped), so
-// that deep input is refused before the recursive parser sees it.
-std::size_t JsonDepth(std::string_view line) {
-  std::size_t depth = 0;
-  std::size_t max_depth = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      max_depth = std::max(max_depth, ++depth);
-    } else if ((c == '}' || c == ']') && depth > 0) {
-      --depth;
-    }
-  }
-  return max_depth;
 }
 
 // Field readers: each returns "" or an error naming the field.
@@ -483,7 +459,7 @@ Result<CounterReadResult> ReadCounterJsonl(std::istream& in, const CounterIoOpti
     if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
     if (++records > options.max_items) return TooManyItems(options);
     const std::uint64_t line_number = reader.line_number();
-    if (JsonDepth(line) > options.max_json_depth) {
+    if (static_cast<std::size_t>(internal::JsonNestingDepth(line)) > options.max_json_depth) {
       AddError(result, options, line_number,
                "JSON nested deeper than " + std::to_string(options.max_json_depth));
       continue;

@@ -7,6 +7,7 @@
 #include <ostream>
 
 #include "exchange/internal.h"
+#include "moderato/core/json_depth.h"
 #include "moderato/exchange/formats.h"
 #include "moderato/hash/hash256.h"
 #include "moderato/hash/text_signature.h"
@@ -129,10 +130,6 @@ std::string ToLowerAscii(std::string_view text) {
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return a.size() == b.size() && ToLowerAscii(a) == ToLowerAscii(b);
-}
-
-bool IsValidUtf8(std::string_view text) {
-  return simdjson::validate_utf8(text.data(), text.size());
 }
 
 bool IsCleanText(std::string_view text) {

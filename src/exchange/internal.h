@@ -64,7 +64,6 @@ TypeName ResolveTypeName(std::string_view name);
 std::string_view TrimAscii(std::string_view text);
 std::string ToLowerAscii(std::string_view text);
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
-bool IsValidUtf8(std::string_view text);
 // Valid UTF-8 without C0 control characters or DEL.
 bool IsCleanText(std::string_view text);
 // Splits on `separator`, trims each part, drops empty parts.

@@ -3,7 +3,10 @@
 #include "moderato/scan/input.h"
 
 #include <charconv>
+#include <cmath>
+#include <cstdio>
 #include <cstring>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -22,7 +25,56 @@ std::string LineError(std::uint64_t line, std::string_view what) {
 void SetError(InputRecord* record, Status status) {
   record->text.clear();
   record->lang.clear();
+  record->time.reset();
+  record->invalid_time = false;
   record->error = std::move(status);
+}
+
+void ResetTime(InputRecord* record) {
+  record->time.reset();
+  record->invalid_time = false;
+}
+
+void SetTimeFromString(std::string_view value, InputRecord* record) {
+  Result<std::int64_t> seconds = ParseTimestamp(value);
+  if (seconds.ok()) {
+    record->time = *seconds;
+  } else {
+    record->invalid_time = true;
+  }
+}
+
+// 9999-12-31T23:59:59Z, the last second ParseTimestamp accepts.
+constexpr std::int64_t kMaxTimestamp = 253402300799;
+
+// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant,
+// "chrono-Compatible Low-Level Date Algorithms", days_from_civil).
+std::int64_t DaysFromCivil(std::int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+bool ReadDigits(std::string_view text, std::size_t* pos, std::size_t n, int* value) {
+  if (*pos + n > text.size()) return false;
+  int v = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    char c = text[*pos + i];
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + (c - '0');
+  }
+  *pos += n;
+  *value = v;
+  return true;
+}
+
+bool Expect(std::string_view text, std::size_t* pos, char c) {
+  if (*pos >= text.size() || text[*pos] != c) return false;
+  ++*pos;
+  return true;
 }
 
 // One simdjson DOM parser per thread: parsers are reusable but not shareable,
@@ -56,6 +108,7 @@ class LineRecordReader final : public RecordReader {
       record->lang.clear();
       record->error = OkStatus();
       record->repaired_utf8 = false;
+      ResetTime(record);
       if (!more.ok()) {
         SetError(record, InvalidArgumentError(LineError(record->line, more.status().message())));
         return true;
@@ -124,6 +177,17 @@ class CsvRecordReader final : public RecordReader {
       if (name == options_.id_column) id_ = static_cast<int>(i);
       if (name == options_.lang_column) lang_ = static_cast<int>(i);
     }
+    if (!options_.time_field.empty()) {
+      for (std::size_t i = 0; i < header.fields.size(); ++i) {
+        if (header.fields[i] == options_.time_field) time_ = static_cast<int>(i);
+      }
+    } else {
+      for (auto it = std::rbegin(kDefaultTimeFields); it != std::rend(kDefaultTimeFields); ++it) {
+        for (std::size_t i = 0; i < header.fields.size(); ++i) {
+          if (header.fields[i] == *it) time_ = static_cast<int>(i);
+        }
+      }
+    }
     if (text_ < 0) {
       return InvalidArgumentError("CSV header has no column named \"" + options_.text_column +
                                   "\" (use --text-column)");
@@ -137,6 +201,7 @@ class CsvRecordReader final : public RecordReader {
     record->id = std::to_string(record->line);
     record->lang.clear();
     record->error = OkStatus();
+    ResetTime(record);
     if (!more.ok()) {
       record->line = csv_.line() > 1 ? csv_.line() - 1 : 1;
       record->id = std::to_string(record->line);
@@ -158,6 +223,10 @@ class CsvRecordReader final : public RecordReader {
     if (lang_ >= 0 && static_cast<std::size_t>(lang_) < row_.fields.size()) {
       record->lang = std::move(row_.fields[lang_]);
     }
+    if (time_ >= 0 && static_cast<std::size_t>(time_) < row_.fields.size() &&
+        !row_.fields[time_].empty()) {
+      SetTimeFromString(row_.fields[time_], record);
+    }
     return true;
   }
 
@@ -172,6 +241,7 @@ class CsvRecordReader final : public RecordReader {
   int text_ = -1;
   int id_ = -1;
   int lang_ = -1;
+  int time_ = -1;
 };
 
 }  // namespace
@@ -199,6 +269,91 @@ std::string ReplaceInvalidUtf8(std::string_view bytes, bool* changed) {
   return out;
 }
 
+Result<std::int64_t> ParseTimestamp(std::string_view text) {
+  auto invalid = [&] {
+    return InvalidArgumentError("invalid timestamp \"" + std::string(text.substr(0, 64)) + "\"");
+  };
+  std::size_t pos = 0;
+  int year, month, day, hour = 0, minute = 0, second = 0;
+  if (!ReadDigits(text, &pos, 4, &year) || !Expect(text, &pos, '-') ||
+      !ReadDigits(text, &pos, 2, &month) || !Expect(text, &pos, '-') ||
+      !ReadDigits(text, &pos, 2, &day)) {
+    return invalid();
+  }
+  static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (year < 1970 || month < 1 || month > 12 || day < 1 || day > kDays[month - 1]) {
+    return invalid();
+  }
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  if (month == 2 && day == 29 && !leap) return invalid();
+  std::int64_t offset = 0;
+  if (pos < text.size()) {
+    if (text[pos] != 'T' && text[pos] != 't' && text[pos] != ' ') return invalid();
+    ++pos;
+    if (!ReadDigits(text, &pos, 2, &hour) || !Expect(text, &pos, ':') ||
+        !ReadDigits(text, &pos, 2, &minute)) {
+      return invalid();
+    }
+    if (pos < text.size() && text[pos] == ':') {
+      ++pos;
+      if (!ReadDigits(text, &pos, 2, &second)) return invalid();
+      if (pos < text.size() && (text[pos] == '.' || text[pos] == ',')) {
+        ++pos;
+        std::size_t digits = 0;
+        while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') ++pos, ++digits;
+        if (digits == 0) return invalid();
+      }
+    }
+    // 60 admits a leap second; it is folded into the next minute.
+    if (hour > 23 || minute > 59 || second > 60) return invalid();
+    if (pos < text.size()) {
+      char sign = text[pos];
+      if (sign == 'Z' || sign == 'z') {
+        ++pos;
+      } else if (sign == '+' || sign == '-') {
+        ++pos;
+        int oh, om = 0;
+        if (!ReadDigits(text, &pos, 2, &oh)) return invalid();
+        if (pos < text.size()) {
+          Expect(text, &pos, ':');
+          if (!ReadDigits(text, &pos, 2, &om)) return invalid();
+        }
+        if (oh > 23 || om > 59) return invalid();
+        offset = (sign == '+' ? 1 : -1) * (oh * 3600 + om * 60);
+      } else {
+        return invalid();
+      }
+    }
+  }
+  if (pos != text.size()) return invalid();
+  std::int64_t seconds =
+      DaysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset;
+  if (seconds < 0 || seconds > kMaxTimestamp) return invalid();
+  return seconds;
+}
+
+std::string FormatTimestamp(std::int64_t seconds) {
+  if (seconds < 0) seconds = 0;
+  std::int64_t days = seconds / 86400;
+  std::int64_t rest = seconds % 86400;
+  // civil_from_days, the inverse of DaysFromCivil.
+  std::int64_t z = days + 719468;
+  const std::int64_t era = z / 146097;
+  const auto doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  y += m <= 2;
+  char buf[96];
+  std::snprintf(buf, sizeof(buf), "%04lld-%02u-%02uT%02d:%02d:%02dZ", static_cast<long long>(y), m,
+                d, static_cast<int>(rest / 3600), static_cast<int>(rest / 60 % 60),
+                static_cast<int>(rest % 60));
+  return buf;
+}
+
 Result<InputFormat> ParseInputFormat(std::string_view name) {
   if (name == "jsonl" || name == "json") return InputFormat::kJsonl;
   if (name == "csv") return InputFormat::kCsv;
@@ -215,6 +370,7 @@ void ParseJsonlRecord(std::string_view line, std::uint64_t line_number, const In
   record->lang.clear();
   record->error = OkStatus();
   record->repaired_utf8 = false;
+  ResetTime(record);
   if (line.size() > options.max_record_bytes) {
     SetError(record, ResourceExhaustedError(LineError(line_number, "record too large")));
     return;
@@ -282,6 +438,34 @@ void ParseJsonlRecord(std::string_view line, std::uint64_t line_number, const In
   std::string_view lang_value;
   if (!object["lang"].get(lang) && !lang.get_string().get(lang_value)) {
     record->lang.assign(lang_value.substr(0, 16));
+  }
+  simdjson::dom::element time;
+  bool has_time = false;
+  if (!options.time_field.empty()) {
+    has_time = !object[options.time_field].get(time);
+  } else {
+    for (std::string_view field : kDefaultTimeFields) {
+      if (!object[field].get(time)) {
+        has_time = true;
+        break;
+      }
+    }
+  }
+  if (has_time) {
+    std::string_view time_string;
+    double time_number;
+    if (!time.get_string().get(time_string)) {
+      SetTimeFromString(time_string, record);
+    } else if (!time.get_double().get(time_number)) {
+      if (std::isfinite(time_number) && time_number >= 0 &&
+          time_number <= static_cast<double>(kMaxTimestamp)) {
+        record->time = static_cast<std::int64_t>(std::floor(time_number));
+      } else {
+        record->invalid_time = true;
+      }
+    } else if (!time.is_null()) {
+      record->invalid_time = true;
+    }
   }
 }
 

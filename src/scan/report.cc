@@ -17,17 +17,27 @@ using json = nlohmann::ordered_json;
 // Rounds to 4 decimals so records stay short and stable across platforms.
 double Round4(double x) { return std::round(x * 10000.0) / 10000.0; }
 
-void AppendJson(const json& j, std::string* out) {
-  *out += j.dump(-1, ' ', false, json::error_handler_t::replace);
+void AppendJson(const json& j, std::string* out, std::string_view extra_fields = {}) {
+  std::string dumped = j.dump(-1, ' ', false, json::error_handler_t::replace);
+  if (!extra_fields.empty() && dumped.size() >= 2 && dumped.back() == '}') {
+    dumped.pop_back();
+    if (dumped.size() > 1) dumped += ',';
+    dumped.append(extra_fields);
+    dumped += '}';
+  }
+  *out += dumped;
   *out += '\n';
 }
 
 }  // namespace
 
-void AppendEvidenceJson(const InputRecord& record, const Evidence& evidence, std::string* out) {
+void AppendEvidenceJson(const InputRecord& record, const Evidence& evidence, std::string* out,
+                        std::string_view extra_fields) {
   json j = json::object();
   j["id"] = record.id;
   j["line"] = record.line;
+  if (record.time) j["time"] = FormatTimestamp(*record.time);
+  if (record.invalid_time) j["time_invalid"] = true;
   j["lang"] = evidence.lang;
   j["lang_confidence"] = Round4(evidence.lang_confidence);
   j["lang_source"] = evidence.lang_from_input ? "input" : "detected";
@@ -55,7 +65,7 @@ void AppendEvidenceJson(const InputRecord& record, const Evidence& evidence, std
   }
   j["risk"] = Round4(evidence.risk);
   j["label"] = RiskLabelName(evidence.label);
-  AppendJson(j, out);
+  AppendJson(j, out, extra_fields);
 }
 
 void AppendErrorJson(const InputRecord& record, const Status& error, std::string* out) {

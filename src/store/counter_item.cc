@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "moderato/core/json_depth.h"
 #include "moderato/counter/item.h"
 
 namespace moderato {
@@ -37,18 +38,6 @@ bool In(std::span<const std::string_view> set, std::string_view id) {
   return std::find(set.begin(), set.end(), id) != set.end();
 }
 
-bool IsValidUtf8(std::string_view text) {
-  const auto* s = reinterpret_cast<const std::uint8_t*>(text.data());
-  const auto length = static_cast<std::int32_t>(text.size());
-  std::int32_t i = 0;
-  while (i < length) {
-    UChar32 c;
-    U8_NEXT(s, i, length, c);
-    if (c < 0) return false;
-  }
-  return true;
-}
-
 bool IsValidId(std::string_view id) {
   if (id.empty() || id.size() > kMaxIdBytes) return false;
   return std::all_of(id.begin(), id.end(), [](char c) {
@@ -65,7 +54,7 @@ std::string CheckText(std::string_view field, std::string_view value, std::size_
     return std::string(field) + ": " + std::to_string(value.size()) + " bytes, more than " +
            std::to_string(max_bytes);
   }
-  if (!IsValidUtf8(value)) return std::string(field) + ": not valid UTF-8";
+  if (!internal::IsValidUtf8(value)) return std::string(field) + ": not valid UTF-8";
   return "";
 }
 
@@ -79,7 +68,8 @@ std::string CheckIdList(std::string_view field, std::string_view what,
   }
   for (std::size_t i = 0; i < ids.size(); ++i) {
     if (!known(ids[i])) {
-      std::string shown = IsValidUtf8(ids[i]) && ids[i].size() <= 64 ? ids[i] : "(invalid)";
+      std::string shown =
+          internal::IsValidUtf8(ids[i]) && ids[i].size() <= 64 ? ids[i] : "(invalid)";
       return std::string(field) + ": unknown " + std::string(what) + " '" + shown + "'";
     }
     if (std::find(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(i), ids[i]) !=
@@ -93,7 +83,8 @@ std::string CheckIdList(std::string_view field, std::string_view what,
 std::string CheckEnum(std::string_view field, std::string_view value,
                       bool (*known)(std::string_view)) {
   if (known(value)) return "";
-  std::string shown = IsValidUtf8(value) && value.size() <= 64 ? std::string(value) : "(invalid)";
+  std::string shown =
+      internal::IsValidUtf8(value) && value.size() <= 64 ? std::string(value) : "(invalid)";
   return std::string(field) + ": unknown value '" + shown + "'";
 }
 

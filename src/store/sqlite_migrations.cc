@@ -96,7 +96,36 @@ CREATE TABLE counter_versions (
 ) STRICT, WITHOUT ROWID;
 )sql";
 
-constexpr const char* const kMigrations[] = {kMigration1, kMigration2};
+// Version 3: redirect campaigns (docs/redirect.md, "Schema"). campaigns
+// holds each campaign; triggers are a flat JSON array of strings
+// [language, term, mode, language, term, mode, ...] and the playlist a JSON
+// array of item ids. campaign_metrics holds ONLY aggregate counters per
+// campaign x day x language, incremented by UPSERT: never a user, an IP
+// address, a query or a time finer than the day. No foreign key to
+// campaigns: metrics outlive a deleted campaign.
+constexpr const char kMigration3[] = R"sql(
+CREATE TABLE campaigns (
+  id        TEXT    PRIMARY KEY,
+  name      TEXT    NOT NULL DEFAULT '',
+  triggers  TEXT    NOT NULL DEFAULT '[]',
+  playlist  TEXT    NOT NULL DEFAULT '[]',
+  starts_at INTEGER NOT NULL DEFAULT 0,
+  ends_at   INTEGER NOT NULL DEFAULT 0,
+  enabled   INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
+  owner     TEXT    NOT NULL DEFAULT ''
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE campaign_metrics (
+  campaign    TEXT    NOT NULL,
+  day         TEXT    NOT NULL,
+  language    TEXT    NOT NULL,
+  impressions INTEGER NOT NULL DEFAULT 0 CHECK (impressions >= 0),
+  clicks      INTEGER NOT NULL DEFAULT 0 CHECK (clicks >= 0),
+  PRIMARY KEY (campaign, day, language)
+) STRICT, WITHOUT ROWID;
+)sql";
+
+constexpr const char* const kMigrations[] = {kMigration1, kMigration2, kMigration3};
 
 }  // namespace
 

@@ -3,7 +3,7 @@
 // The JSONL record `moderato scan` writes for each item, and the running
 // totals behind its summary. The record format is documented in docs/scan.md:
 //
-//   {"id": "7", "line": 7, "lang": "fr", "lang_confidence": 0.98,
+//   {"id": "7", "line": 7, "time": "2026-03-01T12:00:00Z", "lang": "fr", "lang_confidence": 0.98,
 //    "lang_source": "detected", "flags": ["zero_width"],
 //    "lexicon": [{"entry": "org.daesh.fr", "category": "organisation",
 //                 "weight": 0.5, "start": 12, "end": 17, "text": "Daech",
@@ -34,8 +34,14 @@
 namespace moderato {
 
 // Appends the JSON record (and a '\n') for `record` analysed into `evidence`;
-// `record.text` is the original text the spans point into.
-void AppendEvidenceJson(const InputRecord& record, const Evidence& evidence, std::string* out);
+// `record.text` is the original text the spans point into. The record holds
+// "time" (FormatTimestamp) when `record.time` is set, and "time_invalid": true
+// when `record.invalid_time`. `extra_fields`, when not empty, is appended
+// verbatim as the last members of the object: it must be valid JSON members
+// without surrounding braces or a leading comma, e.g. `"themes":[]` (the CLI
+// adds the counter-narrative themes this way; scan does not depend on counter).
+void AppendEvidenceJson(const InputRecord& record, const Evidence& evidence, std::string* out,
+                        std::string_view extra_fields = {});
 
 // Appends the JSON error record (and a '\n') for `record` failing with `error`.
 void AppendErrorJson(const InputRecord& record, const Status& error, std::string* out);

@@ -1,8 +1,11 @@
 // Copyright 2026 The Moderato Authors. SPDX-License-Identifier: Apache-2.0
 
-#include "classify/json_depth.h"
+#include "moderato/core/json_depth.h"
+
+#include <unicode/utf8.h>
 
 #include <algorithm>
+#include <cstdint>
 
 namespace moderato::internal {
 
@@ -31,6 +34,18 @@ int JsonNestingDepth(std::string_view json) {
     }
   }
   return max_depth;
+}
+
+bool IsValidUtf8(std::string_view text) {
+  const auto* s = reinterpret_cast<const std::uint8_t*>(text.data());
+  const auto length = static_cast<std::int64_t>(text.size());
+  std::int64_t i = 0;
+  while (i < length) {
+    UChar32 c;
+    U8_NEXT(s, i, length, c);
+    if (c < 0) return false;
+  }
+  return true;
 }
 
 }  // namespace moderato::internal
