@@ -52,13 +52,10 @@ struct CounterFlags {
 };
 
 Result<std::unique_ptr<CounterStore>> OpenStore(const CounterFlags& flags, bool create) {
-  std::string path = ResolveDbPath(flags.db);
-  std::error_code ec;
-  if (!create && path != ":memory:" && !std::filesystem::exists(path, ec)) {
-    return NotFoundError("no database at " + path +
-                         " (`moderato counter import FILE` or `counter add` makes one; or pass "
-                         "--db PATH or set MODERATO_DB)");
-  }
+  MODERATO_ASSIGN_OR_RETURN(
+      std::string path,
+      ResolveDbPathFor(flags.db, create, "database",
+                       "`moderato counter import FILE` or `counter add` makes one"));
   return OpenSqliteCounterStore(path);
 }
 

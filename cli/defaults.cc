@@ -35,14 +35,25 @@ std::string ResolveDbPath(const std::string& flag) {
   return "moderato.db";
 }
 
-Result<std::unique_ptr<BankStore>> OpenBankStore(const std::string& flag, bool create) {
-  std::string path = ResolveDbPath(flag);
+bool DatabaseExists(const std::string& path) {
   std::error_code ec;
-  if (!create && path != ":memory:" && !std::filesystem::exists(path, ec)) {
-    return NotFoundError("no bank database at " + path +
-                         " (`moderato bank create NAME` makes one; or pass --db PATH or set "
-                         "MODERATO_DB)");
+  return path == ":memory:" || std::filesystem::exists(path, ec);
+}
+
+Result<std::string> ResolveDbPathFor(const std::string& flag, bool create, std::string_view what,
+                                     std::string_view hint) {
+  std::string path = ResolveDbPath(flag);
+  if (!create && !DatabaseExists(path)) {
+    return NotFoundError("no " + std::string(what) + " at " + path + " (" + std::string(hint) +
+                         "; or pass --db PATH or set MODERATO_DB)");
   }
+  return path;
+}
+
+Result<std::unique_ptr<BankStore>> OpenBankStore(const std::string& flag, bool create) {
+  MODERATO_ASSIGN_OR_RETURN(
+      std::string path,
+      ResolveDbPathFor(flag, create, "bank database", "`moderato bank create NAME` makes one"));
   return OpenSqliteBankStore(path);
 }
 

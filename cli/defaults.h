@@ -13,6 +13,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "moderato/status.h"
 #include "moderato/store/store.h"
@@ -34,6 +35,15 @@ Result<std::string> ResolveClassifierPath(const std::string& flag);
 // Returns `flag` if set, else $MODERATO_DB, else "moderato.db" in the
 // working directory: the store that bank, match and (later) serve use.
 std::string ResolveDbPath(const std::string& flag);
+
+// True when `path` names an existing database file (":memory:" always does).
+bool DatabaseExists(const std::string& path);
+
+// ResolveDbPath(flag), or, unless `create`, kNotFound when that file does not
+// exist: "no <what> at PATH (<hint>; or pass --db PATH or set MODERATO_DB)".
+// A read must not leave an empty moderato.db behind.
+Result<std::string> ResolveDbPathFor(const std::string& flag, bool create, std::string_view what,
+                                     std::string_view hint);
 
 // Opens the bank store at ResolveDbPath(flag). Unless `create`, a database
 // file that does not exist is kNotFound (a read must not leave an empty

@@ -14,7 +14,6 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
-#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -59,14 +58,9 @@ Status CheckLanguage(const std::string& lang) {
 }
 
 Status CheckDbExists(const RedirectFlags& flags) {
-  std::string path = ResolveDbPath(flags.db);
-  std::error_code ec;
-  if (path != ":memory:" && !std::filesystem::exists(path, ec)) {
-    return NotFoundError("no database at " + path +
-                         " (`moderato redirect campaigns import FILE` makes one; or pass "
-                         "--db PATH or set MODERATO_DB)");
-  }
-  return OkStatus();
+  return ResolveDbPathFor(flags.db, /*create=*/false, "database",
+                          "`moderato redirect campaigns import FILE` makes one")
+      .status();
 }
 
 Result<std::unique_ptr<CampaignStore>> OpenCampaigns(const RedirectFlags& flags, bool create) {

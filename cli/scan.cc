@@ -67,18 +67,23 @@ constexpr double kMinThemeWeight = 0.1;
 constexpr std::size_t kThemeMessageBytes = 16 * 1024;
 
 // Returns the `"themes":[...]` member for a record, or "" if inference
-// failed. Theme inference costs O(bytes x keywords), so a long text is
-// inferred on its first max_message_bytes bytes (cut at a UTF-8 boundary).
+// failed. `normalized` is the record's text as the Analyzer normalised it,
+// reused rather than normalised again. Theme inference costs
+// O(bytes x keywords), so a long text is inferred on its first
+// max_message_bytes bytes (cut at a UTF-8 boundary).
 std::string ThemesField(const ThemeInferrer& inferrer, const InputRecord& record,
-                        const Evidence& evidence) {
+                        const NormalizedText& normalized, const Evidence& evidence) {
   std::string_view text = record.text;
-  if (text.size() > inferrer.options().max_message_bytes) {
+  Result<InferredThemes> inferred = InferredThemes{};
+  if (text.size() <= inferrer.options().max_message_bytes) {
+    inferred =
+        inferrer.InferNormalized(normalized, evidence.lang, ThemeSignalsFromEvidence(evidence));
+  } else {
     std::size_t cut = inferrer.options().max_message_bytes;
     while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-    text = text.substr(0, cut);
+    inferred =
+        inferrer.Infer(text.substr(0, cut), evidence.lang, ThemeSignalsFromEvidence(evidence));
   }
-  Result<InferredThemes> inferred =
-      inferrer.Infer(text, evidence.lang, ThemeSignalsFromEvidence(evidence));
   if (!inferred.ok()) return "";
   nlohmann::ordered_json themes = nlohmann::ordered_json::array();
   for (const ThemeScore& score : inferred->themes) {
@@ -207,7 +212,7 @@ int RunScan(const ScanFlags& flags) {
               evidence->flags |= static_cast<std::uint32_t>(ObfuscationFlag::kInvalidUtf8);
             }
             AppendEvidenceJson(record, *evidence, &batch.output,
-                               ThemesField(inferrer, record, *evidence));
+                               ThemesField(inferrer, record, scratch->normalized, *evidence));
             batch.totals.Add(*evidence, record.text.size());
           }
           scratches.Give(std::move(scratch));

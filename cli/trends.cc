@@ -7,7 +7,6 @@
 #include "moderato/counter/trends.h"
 
 #include <cstdio>
-#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -67,9 +66,8 @@ int RunTrends(const TrendsFlags& flags) {
   // with every theme uncovered.
   Coverage coverage;
   std::string path = ResolveDbPath(flags.db);
-  std::error_code ec;
   std::string note;
-  if (path != ":memory:" && !std::filesystem::exists(path, ec)) {
+  if (!DatabaseExists(path)) {
     note = "moderato: no database at " + path +
            "; approved counter-narratives counted as 0 (pass --db PATH or set MODERATO_DB)\n";
   } else {

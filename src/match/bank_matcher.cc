@@ -124,9 +124,11 @@ struct MatcherTables {
       where.text_index = static_cast<uint32_t>(texts.size());
       for (uint64_t band : TextSignatureBands(*sig)) text_bands.emplace(band, where.text_index);
       texts.push_back({bank_id, signal.id, *sig});
-    } else if (signal.type == SignalType::kUrl && SplitCanonicalUrl(signal.value).bare_host) {
+    } else if (UrlParts url =
+                   signal.type == SignalType::kUrl ? SplitCanonicalUrl(signal.value) : UrlParts{};
+               url.bare_host) {
       where.host = true;
-      where.key = std::string(SplitCanonicalUrl(signal.value).host);
+      where.key = std::string(url.host);
       hosts.emplace(where.key, std::make_pair(bank_id, signal.id));
     } else {
       where.key = signal.value;

@@ -96,7 +96,8 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const AnalyzerOptions& option
 
 Result<Evidence> Analyzer::Analyze(std::string_view text, std::string_view lang_hint,
                                    Scratch& scratch) const {
-  MODERATO_ASSIGN_OR_RETURN(NormalizedText normalized, normalizer_->Normalize(text));
+  MODERATO_ASSIGN_OR_RETURN(scratch.normalized, normalizer_->Normalize(text));
+  const NormalizedText& normalized = scratch.normalized;
   Evidence evidence;
   evidence.flags = normalized.flags;
 

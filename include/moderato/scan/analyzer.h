@@ -115,8 +115,11 @@ struct Evidence {
 class Analyzer {
  public:
   // Per-thread working memory (lexicon scratch). Movable, not copyable.
+  // After Analyze() returns OK, `normalized` holds that text's normalised
+  // views, for callers that run more analyses on them (theme inference).
   struct Scratch {
     LexiconScratch lexicon;
+    NormalizedText normalized;
   };
 
   // Lends scratches to worker threads: a thread takes one for a batch and
