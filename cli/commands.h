@@ -29,6 +29,10 @@ void RegisterMatch(CLI::App& app, Action* action);
 void RegisterCounter(CLI::App& app, Action* action);
 void RegisterRedirect(CLI::App& app, Action* action);
 void RegisterTrends(CLI::App& app, Action* action);
+void RegisterOrg(CLI::App& app, Action* action);
+void RegisterKey(CLI::App& app, Action* action);
+void RegisterAudit(CLI::App& app, Action* action);
+void RegisterServe(CLI::App& app, Action* action);
 
 // Exit codes (documented in docs/cli.md):
 //   0 success; 1 the command ran but some input records were malformed

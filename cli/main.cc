@@ -13,6 +13,7 @@ int ExitCodeFor(const Status& status) {
       return kExitOk;
     case StatusCode::kInvalidArgument:
     case StatusCode::kDataLoss:
+    case StatusCode::kAlreadyExists:
       return kExitInvalidInput;
     case StatusCode::kNotFound:
     case StatusCode::kUnavailable:
@@ -20,6 +21,8 @@ int ExitCodeFor(const Status& status) {
     case StatusCode::kResourceExhausted:
       return kExitResourceExhausted;
     case StatusCode::kFailedPrecondition:
+    case StatusCode::kPermissionDenied:
+    case StatusCode::kUnauthenticated:
       return kExitUsage;
     case StatusCode::kInternal:
       return kExitInternal;
@@ -54,6 +57,10 @@ int main(int argc, char** argv) {
   RegisterCounter(app, &action);
   RegisterRedirect(app, &action);
   RegisterTrends(app, &action);
+  RegisterOrg(app, &action);
+  RegisterKey(app, &action);
+  RegisterAudit(app, &action);
+  RegisterServe(app, &action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

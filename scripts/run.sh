@@ -3,7 +3,8 @@
 # the shipped sample posts (one JSON line per post and a summary), import the
 # shipped sample hash list into a demo bank and match images against it, then
 # load the starter counter-narrative library, suggest answers to a message,
-# trigger a demo redirect campaign and print the trends / coverage-gap report.
+# trigger a demo redirect campaign and print the trends / coverage-gap report;
+# finally start the HTTP server on the demo database and call it with curl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JOBS=${JOBS:-$(nproc)}
@@ -62,5 +63,45 @@ echo
 echo "== moderato trends (themes in the sample scan next to the library's coverage)"
 build/release/moderato scan data/samples/posts.jsonl 2>/dev/null >build/release/demo-scan.jsonl || true
 build/release/moderato trends --db "$DB" build/release/demo-scan.jsonl
+
+# The HTTP API: an organisation and an admin key on the demo database, the
+# server on a free loopback port, and a short scripted session with curl.
+echo
+echo "== moderato serve (HTTP API) on the demo database"
+build/release/moderato org create demo --db "$DB" >/dev/null
+KEY=$(build/release/moderato key create --org demo --role admin --label run.sh --db "$DB")
+LOG=build/release/demo-serve.log
+build/release/moderato serve --db "$DB" --listen "127.0.0.1:${MODERATO_DEMO_PORT:-0}" 2>"$LOG" &
+SERVER=$!
+trap 'kill "$SERVER" 2>/dev/null || true' EXIT
+URL=""
+for _ in $(seq 1 100); do
+  URL=$(sed -n 's/.*serving on \(http[^ ]*\).*/\1/p' "$LOG" | head -1)
+  [[ -n $URL ]] && break
+  kill -0 "$SERVER" 2>/dev/null || { cat "$LOG" >&2; exit 1; }
+  sleep 0.2
+done
+[[ -n $URL ]] || { echo "the server did not start" >&2; cat "$LOG" >&2; exit 1; }
+echo "address: $URL"
+echo "demo API key (organisation demo, role admin): $KEY"
+api() { curl -sS -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' "$@"; echo; }
+echo
+echo "-- GET /healthz"
+curl -sS "$URL/healthz"; echo
+echo "-- POST /v1/scan (stateless: evidence and verdict, nothing stored)"
+api -d '{"text": "where to watch d a e s h videos"}' "$URL/v1/scan"
+# A hash from the shipped sample list stands in for a re-upload of known content.
+PDQ=$(grep -m1 '^pdq ' data/samples/known-content.pytx | cut -d' ' -f2)
+echo "-- POST /v1/items (a moderation submission: stored, policy applied)"
+api -d "{\"external_id\": \"demo-1\", \"text\": \"holiday photo\", \"pdq\": \"$PDQ\"}" "$URL/v1/items"
+api -d '{"external_id": "demo-2", "text": "where to watch d a e s h videos"}' "$URL/v1/items"
+echo "-- GET /v1/cases?status=open (the review queue)"
+api "$URL/v1/cases?status=open"
+echo "-- GET /v1/audit/verify"
+api "$URL/v1/audit/verify"
+kill -TERM "$SERVER"
+wait "$SERVER" || true
+trap - EXIT
+
 echo
 echo "Done."

@@ -14,6 +14,10 @@ DEBIAN_PACKAGES=(
   libsimdjson-dev nlohmann-json3-dev libcli11-dev
   libsqlite3-dev libssl-dev libxxhash-dev
   libturbojpeg0-dev libpng-dev libwebp-dev
+  # server: HTTP (Boost.Beast), configuration and policy files (toml++)
+  libboost1.81-dev libtomlplusplus-dev
+  # the run command's example requests, and the HTTP benchmarks
+  curl wrk
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   libfaiss-dev

@@ -47,6 +47,9 @@ enum class StatusCode : int {
   kUnavailable = 5,         // a transient failure (I/O, database busy)
   kInternal = 6,            // a bug or a third-party library failure
   kDataLoss = 7,            // stored data is corrupt
+  kAlreadyExists = 8,       // a record with this key exists (organisation name, appeal)
+  kPermissionDenied = 9,    // the caller is known but may not do this (role, tenancy)
+  kUnauthenticated = 10,    // the caller could not be identified (missing or revoked key)
 };
 
 // Returns "OK", "INVALID_ARGUMENT", ... for `code`.
@@ -94,6 +97,9 @@ Status FailedPreconditionError(std::string message);
 Status UnavailableError(std::string message);
 Status InternalError(std::string message);
 Status DataLossError(std::string message);
+Status AlreadyExistsError(std::string message);
+Status PermissionDeniedError(std::string message);
+Status UnauthenticatedError(std::string message);
 
 namespace internal {
 [[noreturn]] void DieOnBadResultAccess(const Status& status);

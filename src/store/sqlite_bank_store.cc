@@ -77,16 +77,16 @@ enum class Sql : int {
 constexpr std::array<const char*, static_cast<int>(Sql::kCount)> kSql = {
     // kInsertBank
     "INSERT INTO banks (name, description, enabled, suppression, pdq_threshold, "
-    "pdq_quality_min, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    "pdq_quality_min, created_at, owner) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     // kSelectBank
     "SELECT id, name, description, enabled, suppression, pdq_threshold, pdq_quality_min, "
-    "created_at FROM banks WHERE name = ?1",
+    "created_at, owner FROM banks WHERE name = ?1",
     // kListBanks
     "SELECT id, name, description, enabled, suppression, pdq_threshold, pdq_quality_min, "
-    "created_at FROM banks ORDER BY name",
+    "created_at, owner FROM banks ORDER BY name",
     // kUpdateBank
     "UPDATE banks SET description = ?2, enabled = ?3, suppression = ?4, pdq_threshold = ?5, "
-    "pdq_quality_min = ?6 WHERE name = ?1",
+    "pdq_quality_min = ?6, owner = ?7 WHERE name = ?1",
     // kDeleteBank
     "DELETE FROM banks WHERE id = ?1",
     // kLogBankSignalsRemoved
@@ -172,6 +172,7 @@ Bank ReadBank(const SqliteStatement& stmt) {
   bank.pdq_threshold = static_cast<int>(stmt.ColumnInt64(5));
   bank.pdq_quality_min = static_cast<int>(stmt.ColumnInt64(6));
   bank.created_at = stmt.ColumnInt64(7);
+  bank.owner = std::string(stmt.ColumnText(8));
   return bank;
 }
 
@@ -207,6 +208,20 @@ Result<Signal> ReadSignal(const SqliteStatement& stmt) {
   signal.added_at = stmt.ColumnInt64(10);
   signal.enabled = stmt.ColumnInt64(11) != 0;
   return signal;
+}
+
+// A bank's owner is "" (global) or an organisation name (moderation_store.h).
+std::string ValidateOwner(std::string_view owner) {
+  if (owner.empty()) return "";
+  if (owner.size() > 64) return "owner: longer than 64 bytes";
+  for (std::size_t i = 0; i < owner.size(); ++i) {
+    const char c = owner[i];
+    const bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (!alnum && (i == 0 || (c != '.' && c != '_' && c != '-'))) {
+      return "owner: not an organisation name ([a-z0-9][a-z0-9._-]{0,63})";
+    }
+  }
+  return "";
 }
 
 // Appends to `into` the items of `from` it does not hold yet, in order.
@@ -330,6 +345,9 @@ Result<Bank> SqliteBankStore::CreateBank(const Bank& bank) {
   if (std::string error = ValidateBank(bank); !error.empty()) {
     return InvalidArgumentError("CreateBank: " + error);
   }
+  if (std::string error = ValidateOwner(bank.owner); !error.empty()) {
+    return InvalidArgumentError("CreateBank: " + error);
+  }
   Bank created = bank;
   created.created_at = NowUnixSeconds();
   std::lock_guard lock(mu_);
@@ -337,6 +355,7 @@ Result<Bank> SqliteBankStore::CreateBank(const Bank& bank) {
   MODERATO_ASSIGN_OR_RETURN(SqliteStatement * stmt, Statement(Sql::kInsertBank));
   BindBankSettings(*stmt, created);
   stmt->BindInt64(7, created.created_at);
+  stmt->BindText(8, created.owner);
   Status status = stmt->Run();
   if (!status.ok()) {
     if ((sqlite3_extended_errcode(db_.get()) & 0xff) == SQLITE_CONSTRAINT) {
@@ -377,10 +396,14 @@ Status SqliteBankStore::UpdateBank(const Bank& bank) {
   if (std::string error = ValidateBank(bank); !error.empty()) {
     return InvalidArgumentError("UpdateBank: " + error);
   }
+  if (std::string error = ValidateOwner(bank.owner); !error.empty()) {
+    return InvalidArgumentError("UpdateBank: " + error);
+  }
   std::lock_guard lock(mu_);
   const std::string op = "UpdateBank(" + Quoted(bank.name) + ")";
   MODERATO_ASSIGN_OR_RETURN(SqliteStatement * stmt, Statement(Sql::kUpdateBank));
   BindBankSettings(*stmt, bank);
+  stmt->BindText(7, bank.owner);
   MODERATO_RETURN_IF_ERROR(stmt->Run().WithContext(op));
   if (sqlite3_changes(db_.get()) == 0) return NotFoundError("no bank named " + Quoted(bank.name));
   return OkStatus();

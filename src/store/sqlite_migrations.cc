@@ -125,7 +125,125 @@ CREATE TABLE campaign_metrics (
 ) STRICT, WITHOUT ROWID;
 )sql";
 
-constexpr const char* const kMigrations[] = {kMigration1, kMigration2, kMigration3};
+// Version 4: the moderation service (include/moderato/store/moderation_store.h,
+// docs/server.md). Bank tenancy: banks.owner is '' for a global bank (managed
+// from the CLI, visible to every organisation) or the owning organisation.
+// api_keys keep only a per-key salt and SHA-256(salt || secret), both hex;
+// the token is never stored. items are unique per (org, external_id), which
+// makes submissions idempotent. cases_queue serves the review queue (open
+// cases of an organisation by priority); cases_one_appeal allows one appeal
+// per decided case. Case labels are a JSON array of strings, filtered by
+// exact element with json_each. audit_log is the hash chain: seq is assigned
+// as max(seq) + 1 inside the writer's BEGIN IMMEDIATE transaction, so every
+// process appends to one gapless chain. webhook_outbox holds callbacks
+// written in the same transaction as the decision they report.
+constexpr const char kMigration4[] = R"sql(
+ALTER TABLE banks ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+
+CREATE TABLE organisations (
+  name           TEXT    PRIMARY KEY,
+  created_at     INTEGER NOT NULL,
+  webhook_url    TEXT    NOT NULL DEFAULT '',
+  webhook_secret TEXT    NOT NULL DEFAULT ''
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE api_keys (
+  id          TEXT    PRIMARY KEY,
+  org         TEXT    NOT NULL REFERENCES organisations (name),
+  role        TEXT    NOT NULL
+              CHECK (role IN ('admin', 'reviewer', 'integrator', 'analyst', 'editor')),
+  label       TEXT    NOT NULL DEFAULT '',
+  salt        TEXT    NOT NULL,
+  secret_hash TEXT    NOT NULL,
+  created_at  INTEGER NOT NULL,
+  revoked_at  INTEGER NOT NULL DEFAULT 0
+) STRICT, WITHOUT ROWID;
+
+CREATE INDEX api_keys_by_org ON api_keys (org, created_at);
+
+CREATE TABLE items (
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
+  org            TEXT    NOT NULL REFERENCES organisations (name),
+  external_id    TEXT    NOT NULL,
+  request_digest TEXT    NOT NULL DEFAULT '',
+  language       TEXT    NOT NULL DEFAULT '',
+  action         TEXT    NOT NULL,
+  policy_version TEXT    NOT NULL DEFAULT '',
+  verdict_json   TEXT    NOT NULL DEFAULT '{}',
+  evidence_json  TEXT    NOT NULL DEFAULT '{}',
+  created_at     INTEGER NOT NULL,
+  case_id        INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (org, external_id)
+) STRICT;
+
+CREATE TABLE cases (
+  id                INTEGER PRIMARY KEY AUTOINCREMENT,
+  org               TEXT    NOT NULL REFERENCES organisations (name),
+  item_id           INTEGER NOT NULL REFERENCES items (id),
+  kind              TEXT    NOT NULL CHECK (kind IN ('review', 'appeal')),
+  status            TEXT    NOT NULL CHECK (status IN ('open', 'decided')),
+  priority          REAL    NOT NULL DEFAULT 0,
+  language          TEXT    NOT NULL DEFAULT '',
+  labels            TEXT    NOT NULL DEFAULT '[]',
+  deadline          INTEGER NOT NULL DEFAULT 0,
+  claimed_by        TEXT    NOT NULL DEFAULT '',
+  lease_until       INTEGER NOT NULL DEFAULT 0,
+  parent_case_id    INTEGER REFERENCES cases (id),
+  excluded_reviewer TEXT    NOT NULL DEFAULT '',
+  appeal_reason     TEXT    NOT NULL DEFAULT '',
+  created_at        INTEGER NOT NULL,
+  decided_at        INTEGER NOT NULL DEFAULT 0,
+  CHECK ((kind = 'appeal') = (parent_case_id IS NOT NULL))
+) STRICT;
+
+CREATE INDEX cases_queue ON cases (org, status, priority DESC, id);
+CREATE UNIQUE INDEX cases_one_appeal ON cases (parent_case_id) WHERE parent_case_id IS NOT NULL;
+
+CREATE TABLE decisions (
+  id        INTEGER PRIMARY KEY AUTOINCREMENT,
+  case_id   INTEGER NOT NULL UNIQUE REFERENCES cases (id),
+  org       TEXT    NOT NULL,
+  reviewer  TEXT    NOT NULL,
+  decision  TEXT    NOT NULL,
+  policy    TEXT    NOT NULL DEFAULT '',
+  reason    TEXT    NOT NULL,
+  exemption TEXT    NOT NULL DEFAULT '',
+  at        INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE audit_log (
+  seq       INTEGER PRIMARY KEY,
+  at        INTEGER NOT NULL,
+  org       TEXT    NOT NULL DEFAULT '',
+  actor     TEXT    NOT NULL,
+  action    TEXT    NOT NULL,
+  subject   TEXT    NOT NULL DEFAULT '',
+  details   TEXT    NOT NULL DEFAULT '{}',
+  prev_hash TEXT    NOT NULL,
+  hash      TEXT    NOT NULL
+) STRICT;
+
+CREATE INDEX audit_by_org ON audit_log (org, seq);
+
+CREATE TABLE webhook_outbox (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  org             TEXT    NOT NULL,
+  url             TEXT    NOT NULL,
+  event           TEXT    NOT NULL,
+  payload         TEXT    NOT NULL,
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  status          TEXT    NOT NULL DEFAULT 'pending'
+                  CHECK (status IN ('pending', 'delivered', 'failed')),
+  last_error      TEXT    NOT NULL DEFAULT '',
+  created_at      INTEGER NOT NULL,
+  delivered_at    INTEGER NOT NULL DEFAULT 0
+) STRICT;
+
+CREATE INDEX outbox_due ON webhook_outbox (status, next_attempt_at, id);
+)sql";
+
+constexpr const char* const kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4};
 
 }  // namespace
 

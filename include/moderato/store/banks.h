@@ -56,6 +56,8 @@ struct Bank {
   int pdq_threshold = 31;    // inclusive Hamming radius, 0..63
   int pdq_quality_min = 50;  // signals and queries below this quality are ignored
   int64_t created_at = 0;    // Unix seconds, set by the store
+  // "" = global (visible to every organisation), else the owning organisation.
+  std::string owner;
 };
 
 // Checks the name charset and the ranges above; the message names the field.

@@ -1,0 +1,728 @@
+// Copyright 2026 The Moderato Authors. SPDX-License-Identifier: Apache-2.0
+
+#include "server/app.h"
+
+#include <openssl/evp.h>
+
+#include <cctype>
+#include <charconv>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <initializer_list>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "moderato/hash/hash256.h"
+#include "moderato/hash/url.h"
+#include "moderato/lexicon/lexicon.h"
+#include "server/decode.h"
+
+namespace moderato::server {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr auto kAuthCacheTtl = std::chrono::seconds(5);
+constexpr auto kRefreshInterval = std::chrono::seconds(1);
+constexpr std::size_t kMaxBodyBytes = 1 << 20;
+constexpr std::size_t kMaxUrls = 100;
+
+std::int64_t Now() { return static_cast<std::int64_t>(std::time(nullptr)); }
+
+std::string Sha256Hex(std::string_view bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(length * 2);
+  for (unsigned int i = 0; i < length; ++i) {
+    out.push_back(kHex[digest[i] >> 4]);
+    out.push_back(kHex[digest[i] & 0xf]);
+  }
+  return out;
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+Result<std::int64_t> ParseInt(std::string_view text, std::string_view what) {
+  std::int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) {
+    return InvalidArgumentError(std::string(what) + " must be an integer");
+  }
+  return value;
+}
+
+Result<std::int64_t> IdParam(const HttpRequest& req) {
+  Result<std::int64_t> id = ParseInt(req.Param("id"), "id");
+  // An id that cannot exist is the same 404 as one of another organisation.
+  if (!id.ok() || *id <= 0) return NotFoundError("not found");
+  return id;
+}
+
+Result<std::string> OptionalString(const json& body, const char* field) {
+  auto it = body.find(field);
+  if (it == body.end() || it->is_null()) return std::string();
+  if (!it->is_string()) return InvalidArgumentError(std::string(field) + " must be a string");
+  return it->get<std::string>();
+}
+
+json VerdictJson(const Verdict& v) {
+  json shadow = json::array();
+  for (const RuleMatch& m : v.shadow) shadow.push_back(m.rule);
+  json reasons = json::array();
+  for (const RuleMatch& m : v.applied) {
+    if (!m.reason.empty()) reasons.push_back(m.reason);
+  }
+  return json{{"action", PolicyActionName(v.action)},
+              {"priority", v.priority},
+              {"rule", v.rule},
+              {"policy_version", v.policy_version},
+              {"needs_review", v.needs_review},
+              {"counter_narrative", v.counter_narrative},
+              {"shadow", shadow},
+              {"reasons", reasons},
+              {"labels", v.labels}};
+}
+
+json CaseJson(const Case& c) {
+  json j{{"id", c.id},
+         {"item_id", c.item_id},
+         {"kind", c.kind},
+         {"status", c.status},
+         {"priority", c.priority},
+         {"language", c.language},
+         {"labels", c.labels},
+         {"deadline", c.deadline},
+         {"claimed_by", c.claimed_by},
+         {"lease_until", c.lease_until},
+         {"created_at", c.created_at},
+         {"decided_at", c.decided_at}};
+  if (c.kind == "appeal") {
+    j["parent_case_id"] = c.parent_case_id;
+    j["appeal_reason"] = c.appeal_reason;
+  }
+  if (c.decision) {
+    const Decision& d = *c.decision;
+    j["decision"] = json{{"id", d.id},         {"decision", d.decision},   {"policy", d.policy},
+                         {"reason", d.reason}, {"exemption", d.exemption}, {"reviewer", d.reviewer},
+                         {"at", d.at}};
+  } else {
+    j["decision"] = nullptr;
+  }
+  return j;
+}
+
+json ParseStoredJson(const std::string& text) {
+  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  return j.is_discarded() ? json(text) : j;
+}
+
+json ItemJson(const ItemRecord& item) {
+  return json{{"item_id", item.id},
+              {"external_id", item.external_id},
+              {"language", item.language},
+              {"action", item.action},
+              {"policy_version", item.policy_version},
+              {"verdict", ParseStoredJson(item.verdict_json)},
+              {"evidence", ParseStoredJson(item.evidence_json)},
+              {"created_at", item.created_at},
+              {"case_id", item.case_id == 0 ? json(nullptr) : json(item.case_id)}};
+}
+
+std::string ReadFileOrEmpty(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return "";
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+}  // namespace
+
+AnalyzerOptions DefaultAnalyzerOptions() {
+  AnalyzerOptions options;
+  options.lexicon_path = std::string(MODERATO_SOURCE_ROOT) + "/data/lexicons/starter.tsv";
+  std::error_code ec;
+  if (std::filesystem::exists(MODERATO_DEFAULT_CLASSIFIER_MODEL, ec)) {
+    options.classifier_path = MODERATO_DEFAULT_CLASSIFIER_MODEL;
+  }
+  if (std::filesystem::exists(MODERATO_DEFAULT_LID_MODEL, ec)) {
+    options.lid_model_path = MODERATO_DEFAULT_LID_MODEL;
+  }
+  return options;
+}
+
+// The authenticated caller of a /v1 route.
+struct App::Caller {
+  ApiKey key;
+  std::string actor;  // "key:<id>"
+};
+
+// The analysis of one request body, shared by /v1/scan and /v1/items.
+struct AppAnalysis {
+  json evidence;
+  Verdict verdict;
+  std::string language;
+};
+
+struct App::Impl {
+  using RoleSet = std::initializer_list<Role>;
+  using CallerHandler = std::function<HttpResponse(HttpRequest&, const Caller&)>;
+
+  static Result<ApiKey> Authenticate(App& app, const HttpRequest& req) {
+    std::string_view header = req.Header("authorization");
+    constexpr std::string_view kBearer = "Bearer ";
+    if (header.size() <= kBearer.size() || header.substr(0, kBearer.size()) != kBearer) {
+      return UnauthenticatedError("missing bearer token");
+    }
+    const std::string_view token = header.substr(kBearer.size());
+    const std::string cache_key = Sha256Hex(token);
+    const auto now = std::chrono::steady_clock::now();
+    {
+      std::lock_guard<std::mutex> lock(app.auth_mu_);
+      auto it = app.auth_cache_.find(cache_key);
+      if (it != app.auth_cache_.end()) {
+        if (now < it->second.until) return it->second.key;
+        app.auth_cache_.erase(it);
+      }
+    }
+    MODERATO_ASSIGN_OR_RETURN(ApiKey key, app.moderation_->Authenticate(token));
+    std::lock_guard<std::mutex> lock(app.auth_mu_);
+    if (app.auth_cache_.size() > 10'000) app.auth_cache_.clear();
+    app.auth_cache_[cache_key] = CachedKey{key, now + kAuthCacheTtl};
+    return key;
+  }
+
+  static Handler Guard(App& app, RoleSet roles, CallerHandler handler) {
+    std::vector<Role> allowed(roles);
+    return [&app, allowed, handler = std::move(handler)](HttpRequest& req) {
+      Result<ApiKey> key = Authenticate(app, req);
+      if (!key.ok()) return JsonError(401, "unauthenticated", "a valid API key is required");
+      bool permitted = false;
+      for (Role r : allowed) permitted = permitted || r == key->role;
+      if (!permitted) {
+        return JsonError(403, "permission_denied",
+                         "role " + std::string(RoleName(key->role)) + " may not use this route");
+      }
+      if (double wait = app.limiter_.Acquire(key->id, std::chrono::steady_clock::now()); wait > 0) {
+        HttpResponse r = JsonError(429, "rate_limited", "too many requests");
+        r.headers.emplace_back("Retry-After", std::to_string(static_cast<long long>(wait)));
+        return r;
+      }
+      Caller caller{*key, "key:" + key->id};
+      return handler(req, caller);
+    };
+  }
+
+  static Result<json> Body(const HttpRequest& req) {
+    return ParseJsonBody(req.body, JsonLimits{.max_bytes = kMaxBodyBytes, .max_depth = 32});
+  }
+
+  static void MaybeRefresh(App& app) {
+    std::lock_guard<std::mutex> lock(app.matcher_mu_);
+    const auto now = std::chrono::steady_clock::now();
+    if (now - app.last_refresh_ < kRefreshInterval) return;
+    app.last_refresh_ = now;
+    Result<std::int64_t> applied = app.matcher_->Refresh(*app.banks_);
+    if (!applied.ok()) {
+      Result<std::unique_ptr<BankMatcher>> rebuilt = BankMatcher::Build(*app.banks_, {});
+      if (rebuilt.ok()) app.matcher_ = std::shared_ptr<BankMatcher>(std::move(*rebuilt));
+    }
+  }
+
+  static bool HasHashes(const MatchQuery& q) {
+    return !q.pdq.empty() || !q.md5.empty() || !q.sha256.empty() || !q.urls.empty();
+  }
+
+  // The hash and URL fields of a request body.
+  static Result<MatchQuery> ParseQuery(const json& body) {
+    MODERATO_ASSIGN_OR_RETURN(std::string pdq, OptionalString(body, "pdq"));
+    MODERATO_ASSIGN_OR_RETURN(std::string md5, OptionalString(body, "md5"));
+    MODERATO_ASSIGN_OR_RETURN(std::string sha256, OptionalString(body, "sha256"));
+    MatchQuery query;
+    if (!pdq.empty()) {
+      MODERATO_ASSIGN_OR_RETURN(Hash256 h, ParseHash256Hex(pdq));
+      query.pdq.push_back(h);
+    }
+    auto is_hex = [](const std::string& s, std::size_t n) {
+      if (s.size() != n) return false;
+      for (char c : s) {
+        if (!std::isxdigit(static_cast<unsigned char>(c))) return false;
+      }
+      return true;
+    };
+    if (!md5.empty() && !is_hex(md5, 32)) return InvalidArgumentError("md5 must be 32 hex digits");
+    if (!sha256.empty() && !is_hex(sha256, 64)) {
+      return InvalidArgumentError("sha256 must be 64 hex digits");
+    }
+    query.md5 = Lower(md5);
+    query.sha256 = Lower(sha256);
+    if (auto it = body.find("urls"); it != body.end() && !it->is_null()) {
+      if (!it->is_array() || it->size() > kMaxUrls) {
+        return InvalidArgumentError("urls must be an array of at most 100 strings");
+      }
+      for (const json& u : *it) {
+        if (!u.is_string()) return InvalidArgumentError("urls must hold strings");
+        MODERATO_ASSIGN_OR_RETURN(CanonicalUrl c, CanonicalizeUrl(u.get<std::string>()));
+        query.urls.push_back(c.url);
+      }
+    }
+    return query;
+  }
+
+  // Appends the matches of `query` visible to `org` (global banks and its
+  // own) to `matches` (JSON) and `hits` (for the policy).
+  static Status MatchBanks(App& app, const MatchQuery& query, const std::string& org, json& matches,
+                           std::vector<PolicyBankHit>& hits) {
+    MaybeRefresh(app);
+    std::shared_ptr<BankMatcher> matcher;
+    {
+      std::lock_guard<std::mutex> lock(app.matcher_mu_);
+      matcher = app.matcher_;
+    }
+    std::map<std::string, std::string> owners;
+    for (const Bank& b : matcher->banks()) owners[b.name] = b.owner;
+    MODERATO_ASSIGN_OR_RETURN(std::vector<BankMatch> found, matcher->Match(query));
+    for (const BankMatch& m : found) {
+      auto owner = owners.find(m.bank);
+      if (owner == owners.end() || (!owner->second.empty() && owner->second != org)) continue;
+      if (m.suppression || m.suppressed) continue;
+      PolicyBankHit hit{.bank = m.bank,
+                        .kind = m.kind,
+                        .distance = m.distance,
+                        .similarity = m.similarity,
+                        .labels = {}};
+      if (Result<Signal> signal = app.banks_->GetSignal(m.signal_id); signal.ok()) {
+        for (const std::string& b : signal->labels.behaviours) hit.labels.push_back(b);
+        for (const std::string& t : signal->labels.tags) hit.labels.push_back(t);
+        if (!signal->labels.organisation.empty()) hit.labels.push_back(signal->labels.organisation);
+      }
+      app.metrics_.Inc("moderato_bank_matches_total", {{"bank", m.bank}});
+      matches.push_back(json{{"bank", hit.bank},
+                             {"kind", hit.kind},
+                             {"distance", hit.distance},
+                             {"labels", hit.labels}});
+      hits.push_back(std::move(hit));
+    }
+    return OkStatus();
+  }
+
+  static Result<AppAnalysis> Analyze(App& app, const json& body, const std::string& org) {
+    MODERATO_ASSIGN_OR_RETURN(std::string text, OptionalString(body, "text"));
+    MODERATO_ASSIGN_OR_RETURN(std::string hint, OptionalString(body, "language"));
+    MODERATO_ASSIGN_OR_RETURN(std::string source, OptionalString(body, "source"));
+    MODERATO_ASSIGN_OR_RETURN(MatchQuery query, ParseQuery(body));
+    if (text.empty() && !HasHashes(query)) {
+      return InvalidArgumentError("give text, pdq, md5, sha256 or urls");
+    }
+
+    Evidence ev;
+    ev.lang = hint;
+    if (!text.empty()) {
+      std::unique_ptr<Analyzer::Scratch> scratch = app.scratches_.Take();
+      Result<Evidence> analyzed = app.analyzer_->Analyze(text, hint, *scratch);
+      app.scratches_.Give(std::move(scratch));
+      if (!analyzed.ok()) return analyzed.status();
+      ev = std::move(*analyzed);
+    }
+
+    PolicyInput input;
+    input.language = ev.lang;
+    input.classifier_probability = ev.classifier_probability;
+    input.risk = ev.risk;
+    input.source = source;
+    json lexicon = json::array();
+    for (const LexiconHit& hit : ev.lexicon.hits) {
+      std::string category(LexiconCategoryName(hit.category));
+      lexicon.push_back(json{{"id", hit.id},
+                             {"category", category},
+                             {"begin", hit.span.begin},
+                             {"end", hit.span.end}});
+      input.lexicon_categories.push_back(category);
+    }
+
+    json matches = json::array();
+    if (HasHashes(query)) {
+      MODERATO_RETURN_IF_ERROR(MatchBanks(app, query, org, matches, input.bank_hits));
+    }
+
+    AppAnalysis out;
+    out.language = ev.lang;
+    out.evidence =
+        json{{"language", ev.lang},
+             {"lexicon", lexicon},
+             {"classifier_probability",
+              ev.classifier_probability ? json(*ev.classifier_probability) : json(nullptr)},
+             {"risk", ev.risk},
+             {"bank_matches", matches}};
+    out.verdict = app.policy_->Get()->Evaluate(input);
+    app.metrics_.Inc("moderato_verdicts_total",
+                     {{"action", std::string(PolicyActionName(out.verdict.action))}});
+    return out;
+  }
+
+  static HttpResponse Scan(App& app, HttpRequest& req, const Caller& caller) {
+    Result<json> body = Body(req);
+    if (!body.ok()) return ErrorFromStatus(body.status());
+    Result<AppAnalysis> a = Analyze(app, *body, caller.key.org);
+    if (!a.ok()) return ErrorFromStatus(a.status());
+    return JsonResponse(200, json{{"evidence", a->evidence}, {"verdict", VerdictJson(a->verdict)}});
+  }
+
+  static HttpResponse SubmitItem(App& app, HttpRequest& req, const Caller& caller) {
+    Result<json> body = Body(req);
+    if (!body.ok()) return ErrorFromStatus(body.status());
+    Result<std::string> external_id = OptionalString(*body, "external_id");
+    if (!external_id.ok()) return ErrorFromStatus(external_id.status());
+    if (external_id->empty() || external_id->size() > 256) {
+      return JsonError(400, "invalid_argument", "external_id is required (1..256 bytes)");
+    }
+    const std::string digest = Sha256Hex(req.body);
+    // A replay is answered from the store without running the analysis again.
+    if (Result<ItemRecord> existing =
+            app.moderation_->GetItemByExternalId(caller.key.org, *external_id);
+        existing.ok()) {
+      return Replay(*existing, digest);
+    }
+    Result<AppAnalysis> a = Analyze(app, *body, caller.key.org);
+    if (!a.ok()) return ErrorFromStatus(a.status());
+    const Verdict& v = a->verdict;
+    json verdict = VerdictJson(v);
+    ItemSubmission s;
+    s.org = caller.key.org;
+    s.external_id = *external_id;
+    s.request_digest = digest;
+    s.language = a->language;
+    s.action = std::string(PolicyActionName(v.action));
+    s.policy_version = v.policy_version;
+    s.verdict_json = verdict.dump();
+    s.evidence_json = a->evidence.dump(-1, ' ', false, json::error_handler_t::replace);
+    s.open_case = v.needs_review;
+    s.priority = v.priority;
+    s.now = Now();
+    s.deadline =
+        v.needs_review && v.review_deadline_seconds > 0 ? s.now + v.review_deadline_seconds : 0;
+    s.labels = v.labels;
+    s.actor = caller.actor;
+    Result<SubmitResult> r = app.moderation_->SubmitItem(s);
+    if (!r.ok()) return ErrorFromStatus(r.status());
+    if (r->replayed) return Replay(r->item, digest);
+    return JsonResponse(
+        201, json{{"item_id", r->item.id},
+                  {"external_id", r->item.external_id},
+                  {"verdict", verdict},
+                  {"case_id", r->item.case_id == 0 ? json(nullptr) : json(r->item.case_id)}});
+  }
+
+  static HttpResponse Replay(const ItemRecord& item, const std::string& digest) {
+    if (item.request_digest != digest) {
+      return JsonError(409, "conflict", "external_id was already used for a different request");
+    }
+    return JsonResponse(200,
+                        json{{"item_id", item.id},
+                             {"external_id", item.external_id},
+                             {"verdict", ParseStoredJson(item.verdict_json)},
+                             {"case_id", item.case_id == 0 ? json(nullptr) : json(item.case_id)}});
+  }
+
+  static HttpResponse GetItem(App& app, HttpRequest& req, const Caller& caller) {
+    Result<std::int64_t> id = IdParam(req);
+    if (!id.ok()) return ErrorFromStatus(id.status());
+    Result<ItemRecord> item = app.moderation_->GetItem(caller.key.org, *id);
+    if (!item.ok()) return ErrorFromStatus(item.status());
+    return JsonResponse(200, ItemJson(*item));
+  }
+
+  static HttpResponse ListCases(App& app, HttpRequest& req, const Caller& caller) {
+    CaseFilter f;
+    f.now = Now();
+    f.status = req.Query("status").value_or("");
+    f.language = req.Query("language").value_or("");
+    f.label = req.Query("label").value_or("");
+    f.kind = req.Query("kind").value_or("");
+    if (auto p = req.Query("min_priority")) {
+      char* end = nullptr;
+      f.min_priority = std::strtod(p->c_str(), &end);
+      if (p->empty() || end != p->c_str() + p->size()) {
+        return JsonError(400, "invalid_argument", "min_priority must be a number");
+      }
+    }
+    if (auto p = req.Query("after")) {
+      Result<std::int64_t> v = ParseInt(*p, "after");
+      if (!v.ok()) return ErrorFromStatus(v.status());
+      f.after_id = *v;
+    }
+    if (auto p = req.Query("limit")) {
+      Result<std::int64_t> v = ParseInt(*p, "limit");
+      if (!v.ok()) return ErrorFromStatus(v.status());
+      if (*v < 1 || *v > 500) return JsonError(400, "invalid_argument", "limit must be 1..500");
+      f.limit = static_cast<int>(*v);
+    }
+    Result<std::vector<Case>> cases = app.moderation_->ListCases(caller.key.org, f);
+    if (!cases.ok()) return ErrorFromStatus(cases.status());
+    json list = json::array();
+    for (const Case& c : *cases) list.push_back(CaseJson(c));
+    json out{{"cases", list}};
+    out["next_after"] = cases->size() == static_cast<std::size_t>(f.limit) && !cases->empty()
+                            ? json(cases->back().id)
+                            : json(nullptr);
+    return JsonResponse(200, out);
+  }
+
+  static HttpResponse GetCase(App& app, HttpRequest& req, const Caller& caller) {
+    Result<std::int64_t> id = IdParam(req);
+    if (!id.ok()) return ErrorFromStatus(id.status());
+    Result<Case> c = app.moderation_->GetCase(caller.key.org, *id);
+    if (!c.ok()) return ErrorFromStatus(c.status());
+    return JsonResponse(200, CaseJson(*c));
+  }
+
+  static HttpResponse Claim(App& app, HttpRequest& req, const Caller& caller) {
+    Result<std::int64_t> id = IdParam(req);
+    if (!id.ok()) return ErrorFromStatus(id.status());
+    Result<Case> c = app.moderation_->ClaimCase(caller.key.org, *id, caller.actor,
+                                                app.options_.lease_seconds, Now());
+    if (!c.ok()) return ErrorFromStatus(c.status());
+    return JsonResponse(200, CaseJson(*c));
+  }
+
+  static HttpResponse Decide(App& app, HttpRequest& req, const Caller& caller) {
+    Result<std::int64_t> id = IdParam(req);
+    if (!id.ok()) return ErrorFromStatus(id.status());
+    Result<json> body = Body(req);
+    if (!body.ok()) return ErrorFromStatus(body.status());
+    DecisionInput in;
+    for (auto [field, target] :
+         {std::pair{"decision", &in.decision}, std::pair{"policy", &in.policy},
+          std::pair{"reason", &in.reason}, std::pair{"exemption", &in.exemption}}) {
+      Result<std::string> v = OptionalString(*body, field);
+      if (!v.ok()) return ErrorFromStatus(v.status());
+      *target = std::move(*v);
+    }
+    Result<Decision> d = app.moderation_->DecideCase(caller.key.org, *id, caller.actor, in, Now());
+    if (!d.ok()) return ErrorFromStatus(d.status());
+    return JsonResponse(200, json{{"id", d->id},
+                                  {"case_id", d->case_id},
+                                  {"decision", d->decision},
+                                  {"policy", d->policy},
+                                  {"reason", d->reason},
+                                  {"exemption", d->exemption},
+                                  {"reviewer", d->reviewer},
+                                  {"at", d->at}});
+  }
+
+  static HttpResponse Appeal(App& app, HttpRequest& req, const Caller& caller) {
+    Result<std::int64_t> id = IdParam(req);
+    if (!id.ok()) return ErrorFromStatus(id.status());
+    Result<json> body = Body(req);
+    if (!body.ok()) return ErrorFromStatus(body.status());
+    Result<std::string> reason = OptionalString(*body, "reason");
+    if (!reason.ok()) return ErrorFromStatus(reason.status());
+    if (reason->empty()) return JsonError(400, "invalid_argument", "reason is required");
+    Result<Case> c = app.moderation_->AppealCase(caller.key.org, *id, caller.actor, *reason, Now());
+    if (!c.ok()) return ErrorFromStatus(c.status());
+    return JsonResponse(201, CaseJson(*c));
+  }
+
+  static HttpResponse ListAudit(App& app, HttpRequest& req, const Caller& caller) {
+    std::int64_t after = 0;
+    int limit = 100;
+    if (auto p = req.Query("after")) {
+      Result<std::int64_t> v = ParseInt(*p, "after");
+      if (!v.ok()) return ErrorFromStatus(v.status());
+      after = *v;
+    }
+    if (auto p = req.Query("limit")) {
+      Result<std::int64_t> v = ParseInt(*p, "limit");
+      if (!v.ok()) return ErrorFromStatus(v.status());
+      if (*v < 1 || *v > 1000) return JsonError(400, "invalid_argument", "limit must be 1..1000");
+      limit = static_cast<int>(*v);
+    }
+    // The caller's organisation is never empty, so system-wide entries are
+    // not listed.
+    Result<std::vector<AuditEntry>> entries =
+        app.moderation_->ListAudit(caller.key.org, after, limit);
+    if (!entries.ok()) return ErrorFromStatus(entries.status());
+    json list = json::array();
+    for (const AuditEntry& e : *entries) {
+      list.push_back(json{{"seq", e.seq},
+                          {"at", e.at},
+                          {"org", e.org},
+                          {"actor", e.actor},
+                          {"action", e.action},
+                          {"subject", e.subject},
+                          {"details", ParseStoredJson(e.details)},
+                          {"prev_hash", e.prev_hash},
+                          {"hash", e.hash}});
+    }
+    return JsonResponse(200, json{{"entries", list}});
+  }
+
+  static HttpResponse Match(App& app, HttpRequest& req, const Caller& caller) {
+    Result<json> body = Body(req);
+    if (!body.ok()) return ErrorFromStatus(body.status());
+    Result<MatchQuery> query = ParseQuery(*body);
+    if (!query.ok()) return ErrorFromStatus(query.status());
+    if (!HasHashes(*query))
+      return JsonError(400, "invalid_argument", "give pdq, md5, sha256 or urls");
+    json matches = json::array();
+    std::vector<PolicyBankHit> hits;
+    if (Status s = MatchBanks(app, *query, caller.key.org, matches, hits); !s.ok()) {
+      return ErrorFromStatus(s);
+    }
+    return JsonResponse(200, json{{"matches", matches}});
+  }
+
+  static HttpResponse ListBanks(App& app, const Caller& caller) {
+    Result<std::vector<Bank>> banks = app.banks_->ListBanks();
+    if (!banks.ok()) return ErrorFromStatus(banks.status());
+    json list = json::array();
+    for (const Bank& b : *banks) {
+      if (!b.owner.empty() && b.owner != caller.key.org) continue;
+      list.push_back(json{{"name", b.name},
+                          {"description", b.description},
+                          {"owner", b.owner.empty() ? json(nullptr) : json(b.owner)},
+                          {"enabled", b.enabled},
+                          {"suppression", b.suppression},
+                          {"pdq_threshold", b.pdq_threshold},
+                          {"pdq_quality_min", b.pdq_quality_min},
+                          {"created_at", b.created_at}});
+    }
+    return JsonResponse(200, json{{"banks", list}});
+  }
+
+  static HttpResponse VerifyAudit(App& app) {
+    Result<AuditVerification> v = app.moderation_->VerifyAudit();
+    if (!v.ok()) return ErrorFromStatus(v.status());
+    return JsonResponse(200, json{{"ok", v->ok},
+                                  {"entries", v->entries},
+                                  {"first_bad_seq", v->first_bad_seq},
+                                  {"problem", v->problem},
+                                  {"head_hash", v->head_hash}});
+  }
+};
+
+App::App(AppOptions options)
+    : options_(std::move(options)), limiter_(options_.rate_per_second, options_.rate_burst) {}
+
+App::~App() = default;
+
+Result<std::unique_ptr<App>> App::Create(const AppOptions& options) {
+  std::unique_ptr<App> app(new App(options));
+  AppOptions& o = app->options_;
+  if (o.policy_path.empty()) {
+    o.policy_path = std::string(MODERATO_SOURCE_ROOT) + "/data/policy/default.toml";
+  }
+  if (o.openapi_path.empty())
+    o.openapi_path = std::string(MODERATO_SOURCE_ROOT) + "/docs/openapi.json";
+  if (o.lease_seconds <= 0) return InvalidArgumentError("lease_seconds must be positive");
+  MODERATO_ASSIGN_OR_RETURN(app->banks_, OpenSqliteBankStore(o.db_path));
+  MODERATO_ASSIGN_OR_RETURN(app->moderation_, OpenSqliteModerationStore(o.db_path));
+  MODERATO_ASSIGN_OR_RETURN(Policy policy, Policy::Load(o.policy_path));
+  app->policy_ = std::make_unique<PolicyHolder>(std::move(policy));
+  MODERATO_ASSIGN_OR_RETURN(app->analyzer_, Analyzer::Create(o.analyzer));
+  MODERATO_ASSIGN_OR_RETURN(std::unique_ptr<BankMatcher> matcher,
+                            BankMatcher::Build(*app->banks_, {}));
+  app->matcher_ = std::move(matcher);
+  app->last_refresh_ = std::chrono::steady_clock::now();
+  app->openapi_ = ReadFileOrEmpty(o.openapi_path);
+
+  Metrics& m = app->metrics_;
+  m.DescribeCounter("moderato_verdicts_total", "Verdicts by action.");
+  m.DescribeCounter("moderato_bank_matches_total", "Reported bank matches by bank.");
+  m.DescribeGauge("moderato_open_cases", "Open review and appeal cases, every organisation.");
+  m.DescribeGauge("moderato_pending_webhooks", "Webhook messages waiting for delivery.");
+  ModerationStore* store = app->moderation_.get();
+  m.AddCollector([store](Metrics& metrics) {
+    if (Result<std::int64_t> n = store->CountOpenCases(); n.ok()) {
+      metrics.Set("moderato_open_cases", {}, static_cast<double>(*n));
+    }
+    if (Result<std::int64_t> n = store->CountPendingOutbox(); n.ok()) {
+      metrics.Set("moderato_pending_webhooks", {}, static_cast<double>(*n));
+    }
+  });
+  return app;
+}
+
+Status App::ReloadPolicy() {
+  MODERATO_RETURN_IF_ERROR(policy_->ReloadFrom(options_.policy_path));
+  std::shared_ptr<const Policy> p = policy_->Get();
+  json details{{"version", p->version()}, {"name", p->name()}, {"path", options_.policy_path}};
+  return moderation_
+      ->AppendAudit("", "system", "policy.load", "policy:" + p->name(),
+                    details.dump(-1, ' ', false, json::error_handler_t::replace), Now())
+      .status();
+}
+
+void App::Register(Router& router) {
+  using enum Role;
+  App& app = *this;
+  const RouteOptions body_limit{.max_body_bytes = kMaxBodyBytes};
+  router.Add("GET", "/healthz", "healthz", [](HttpRequest&) {
+    return JsonResponse(200, json{{"status", "ok"}});
+  });
+  router.Add("GET", "/readyz", "readyz", [&app](HttpRequest&) {
+    Result<std::int64_t> n = app.moderation_->CountOpenCases();
+    if (!n.ok()) return JsonError(503, "unavailable", "the store does not answer");
+    return JsonResponse(200, json{{"status", "ready"}});
+  });
+  router.Add("GET", "/metrics", "metrics", [&app](HttpRequest&) {
+    HttpResponse r;
+    r.content_type = "text/plain; version=0.0.4";
+    r.body = app.metrics_.Render();
+    return r;
+  });
+  router.Add("GET", "/openapi.json", "openapi", [&app](HttpRequest&) {
+    if (app.openapi_.empty()) return JsonError(404, "not_found", "no OpenAPI document installed");
+    HttpResponse r;
+    r.body = app.openapi_;
+    return r;
+  });
+
+  auto bind = [&app](auto fn) {
+    return [&app, fn](HttpRequest& req, const Caller& caller) { return fn(app, req, caller); };
+  };
+  router.Add("POST", "/v1/scan", "scan",
+             Impl::Guard(app, {kIntegrator, kAdmin, kAnalyst}, bind(&Impl::Scan)), body_limit);
+  router.Add("POST", "/v1/items", "items.submit",
+             Impl::Guard(app, {kIntegrator, kAdmin}, bind(&Impl::SubmitItem)), body_limit);
+  router.Add("GET", "/v1/items/{id}", "items.get",
+             Impl::Guard(app, {kAnalyst, kReviewer, kAdmin, kIntegrator}, bind(&Impl::GetItem)));
+  router.Add("GET", "/v1/cases", "cases.list",
+             Impl::Guard(app, {kReviewer, kAnalyst, kAdmin}, bind(&Impl::ListCases)));
+  router.Add("GET", "/v1/cases/{id}", "cases.get",
+             Impl::Guard(app, {kReviewer, kAnalyst, kAdmin}, bind(&Impl::GetCase)));
+  router.Add("POST", "/v1/cases/{id}/claim", "cases.claim",
+             Impl::Guard(app, {kReviewer, kAdmin}, bind(&Impl::Claim)), body_limit);
+  router.Add("POST", "/v1/cases/{id}/decision", "cases.decide",
+             Impl::Guard(app, {kReviewer, kAdmin}, bind(&Impl::Decide)), body_limit);
+  router.Add("POST", "/v1/cases/{id}/appeal", "cases.appeal",
+             Impl::Guard(app, {kIntegrator, kAdmin}, bind(&Impl::Appeal)), body_limit);
+  router.Add("GET", "/v1/audit", "audit.list",
+             Impl::Guard(app, {kAnalyst, kAdmin}, bind(&Impl::ListAudit)));
+  router.Add("GET", "/v1/audit/verify", "audit.verify",
+             Impl::Guard(app, {kAnalyst, kAdmin},
+                         [&app](HttpRequest&, const Caller&) { return Impl::VerifyAudit(app); }));
+  router.Add(
+      "GET", "/v1/banks", "banks.list",
+      Impl::Guard(app, {kIntegrator, kAnalyst, kAdmin},
+                  [&app](HttpRequest&, const Caller& c) { return Impl::ListBanks(app, c); }));
+  router.Add("POST", "/v1/match", "match",
+             Impl::Guard(app, {kIntegrator, kAdmin}, bind(&Impl::Match)), body_limit);
+}
+
+}  // namespace moderato::server

@@ -1,0 +1,114 @@
+// Copyright 2026 The Moderato Authors. SPDX-License-Identifier: Apache-2.0
+//
+// App: the routes of `moderato serve` (docs/server.md, docs/openapi.json)
+// over the stores, the policy, the analyzer and the bank matcher.
+//
+//   MODERATO_ASSIGN_OR_RETURN(std::unique_ptr<App> app, App::Create(options));
+//   Router router;
+//   app->Register(router);
+//   MODERATO_ASSIGN_OR_RETURN(auto server, HttpServer::Start({}, router, &app->metrics()));
+//
+// AUTH. Every /v1 route requires "Authorization: Bearer <token>". A
+// successful authentication is cached in memory for at most 5 seconds, so a
+// revoked key stops working within 5 seconds. Each route allows a set of
+// roles (403 otherwise); each key has a token bucket (429 with Retry-After).
+//
+// TENANCY. Items, cases and audit entries of another organisation answer
+// 404, exactly as ids that do not exist. Bank matches from private banks of
+// other organisations are never reported.
+//
+// Thread safety: after Register(), handlers may run concurrently; the
+// matcher refresh (at most once a second, on /v1/scan and /v1/items) is
+// serialised by a mutex.
+#ifndef MODERATO_SERVER_APP_H_
+#define MODERATO_SERVER_APP_H_
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "moderato/match/bank_matcher.h"
+#include "moderato/policy/policy.h"
+#include "moderato/scan/analyzer.h"
+#include "moderato/status.h"
+#include "moderato/store/moderation_store.h"
+#include "moderato/store/store.h"
+#include "server/http.h"
+#include "server/metrics.h"
+#include "server/rate_limit.h"
+
+namespace moderato::server {
+
+struct AppOptions {
+  std::string db_path;      // SQLite file shared by the bank and moderation stores
+  std::string policy_path;  // "": data/policy/default.toml of the source tree
+  AnalyzerOptions analyzer;
+  double rate_per_second = 100;  // per API key; <= 0: unlimited
+  double rate_burst = 200;
+  int lease_seconds = 900;   // how long a claim holds
+  std::string openapi_path;  // "": docs/openapi.json of the source tree
+};
+
+// The default analyzer options: the starter lexicon, the build's classifier
+// model when its file exists, and the build's language identifier.
+AnalyzerOptions DefaultAnalyzerOptions();
+
+class App {
+ public:
+  // Opens the stores, loads the policy and the analyzer, builds the matcher.
+  // Fails with the first error of any of them.
+  static Result<std::unique_ptr<App>> Create(const AppOptions& options);
+  ~App();
+  // Not copyable or movable: routes hold a pointer to it.
+  App(const App&) = delete;
+  App& operator=(const App&) = delete;
+
+  // Adds every route to `router`. The App must outlive the server.
+  void Register(Router& router);
+
+  Metrics& metrics() { return metrics_; }
+  ModerationStore& moderation_store() { return *moderation_; }
+  BankStore& bank_store() { return *banks_; }
+
+  // Reloads the policy from options.policy_path and appends a "policy.load"
+  // audit entry with its version. On failure the old policy stays.
+  Status ReloadPolicy();
+
+ private:
+  struct Caller;
+  struct Impl;
+  explicit App(AppOptions options);
+
+  AppOptions options_;
+  std::unique_ptr<BankStore> banks_;
+  std::unique_ptr<ModerationStore> moderation_;
+  std::unique_ptr<PolicyHolder> policy_;
+  std::unique_ptr<Analyzer> analyzer_;
+  Analyzer::ScratchPool scratches_;
+  RateLimiter limiter_;
+  Metrics metrics_;
+  std::string openapi_;
+
+  std::mutex matcher_mu_;
+  // Swapped (rarely) under matcher_mu_; Match on a copied pointer needs no lock.
+  std::shared_ptr<BankMatcher> matcher_;                // guarded by matcher_mu_
+  std::chrono::steady_clock::time_point last_refresh_;  // guarded by matcher_mu_
+
+  std::mutex auth_mu_;
+  struct CachedKey {
+    ApiKey key;
+    std::chrono::steady_clock::time_point until;
+  };
+  // Keyed by SHA-256 of the token, so no secret is kept in memory.
+  // Keyed by the SHA-256 of the token, so no secret is kept in memory.
+  std::unordered_map<std::string, CachedKey> auth_cache_;  // guarded by auth_mu_
+
+  friend struct Impl;
+};
+
+}  // namespace moderato::server
+
+#endif  // MODERATO_SERVER_APP_H_

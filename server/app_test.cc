@@ -1,0 +1,397 @@
+// Copyright 2026 The Moderato Authors. SPDX-License-Identifier: Apache-2.0
+
+#include "server/app.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <map>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "moderato/store/banks.h"
+#include "server/http.h"
+#include "store/testing_temp_dir.h"
+
+namespace moderato::server {
+namespace {
+
+using nlohmann::json;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+struct Response {
+  int status = 0;
+  std::map<std::string, std::string> headers;  // names lowercased
+  std::string body;
+  json Json() const { return json::parse(body, nullptr, false); }
+};
+
+// One request per connection (Connection: close), read to EOF.
+Response Send(int port, const std::string& method, const std::string& target,
+              const std::string& token, const std::string& body = "") {
+  Response r;
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  timeval tv{10, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return r;
+  }
+  std::string req = method + " " + target + " HTTP/1.1\r\nHost: t\r\nConnection: close\r\n";
+  if (!token.empty()) req += "Authorization: Bearer " + token + "\r\n";
+  if (method == "POST") {
+    req +=
+        "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+  }
+  req += "\r\n" + body;
+  std::string_view rest = req;
+  while (!rest.empty()) {
+    ssize_t n = ::send(fd, rest.data(), rest.size(), MSG_NOSIGNAL);
+    if (n <= 0) break;
+    rest.remove_prefix(static_cast<std::size_t>(n));
+  }
+  std::string in;
+  char buf[16 << 10];
+  for (;;) {
+    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    in.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  std::size_t end = in.find("\r\n\r\n");
+  if (end == std::string::npos || in.size() < 12) return r;
+  r.status = std::atoi(in.substr(9, 3).c_str());
+  std::string head = in.substr(0, end);
+  std::size_t pos = head.find("\r\n");
+  while (pos != std::string::npos) {
+    std::size_t next = head.find("\r\n", pos + 2);
+    std::string line =
+        head.substr(pos + 2, next == std::string::npos ? std::string::npos : next - pos - 2);
+    std::size_t colon = line.find(':');
+    if (colon != std::string::npos) {
+      std::string name = line.substr(0, colon);
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      std::string value = line.substr(colon + 1);
+      while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+      r.headers[name] = value;
+    }
+    pos = next;
+  }
+  r.body = in.substr(end + 4);
+  return r;
+}
+
+constexpr const char* kPdq = "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22";
+
+class AppTest : public ::testing::Test {
+ protected:
+  void Start(double rate = 1000, double burst = 1000) {
+    AppOptions options;
+    options.db_path = dir_.File("moderato.db");
+    options.analyzer = DefaultAnalyzerOptions();
+    options.rate_per_second = rate;
+    options.rate_burst = burst;
+    Result<std::unique_ptr<App>> app = App::Create(options);
+    ASSERT_TRUE(app.ok()) << app.status().ToString();
+    app_ = std::move(*app);
+    ModerationStore& store = app_->moderation_store();
+    for (const char* org : {"a", "b"}) {
+      ASSERT_TRUE(store.CreateOrganisation(org, "test").ok());
+      for (Role role :
+           {Role::kAdmin, Role::kReviewer, Role::kIntegrator, Role::kAnalyst, Role::kEditor}) {
+        Result<NewApiKey> key = store.CreateApiKey(org, role, "", "test");
+        ASSERT_TRUE(key.ok());
+        tokens_[std::string(org) + ":" + std::string(RoleName(role))] = key->token;
+      }
+    }
+    // A second reviewer of A, for appeals.
+    Result<NewApiKey> key = store.CreateApiKey("a", Role::kReviewer, "second", "test");
+    ASSERT_TRUE(key.ok());
+    tokens_["a:reviewer2"] = key->token;
+    app_->Register(router_);
+    HttpServerOptions server_options;
+    server_options.port = 0;
+    server_options.threads = 2;
+    Result<std::unique_ptr<HttpServer>> server =
+        HttpServer::Start(server_options, router_, &app_->metrics());
+    ASSERT_TRUE(server.ok()) << server.status().ToString();
+    server_ = std::move(*server);
+  }
+  void TearDown() override {
+    if (server_) server_->Stop();
+  }
+
+  Response Call(const std::string& method, const std::string& target, const std::string& who,
+                const std::string& body = "") {
+    return Send(server_->port(), method, target, who.empty() ? "" : tokens_.at(who), body);
+  }
+
+  // kPdq with 20 bits flipped: within the bank threshold (31) but beyond 16.
+  static std::string kPdqNear() {
+    std::string h = kPdq;
+    const char* hex = "0123456789abcdef";
+    for (int i = 0; i < 5; ++i) {
+      int v = std::stoi(h.substr(static_cast<std::size_t>(i), 1), nullptr, 16) ^ 0xf;
+      h[static_cast<std::size_t>(i)] = hex[v];
+    }
+    return h;
+  }
+
+  void AddBankSignal(const std::string& bank, const std::string& owner) {
+    BankStore& banks = app_->bank_store();
+    Bank b;
+    b.name = bank;
+    b.owner = owner;
+    ASSERT_TRUE(banks.CreateBank(b).ok());
+    Signal s;
+    s.type = SignalType::kPdq;
+    s.value = kPdq;
+    s.quality = 100;
+    s.labels.organisation = "example-group";
+    s.labels.behaviours = {"propaganda"};
+    std::vector<Signal> signals{s};
+    Result<AddResult> added = banks.AddSignals(bank, signals);
+    ASSERT_TRUE(added.ok()) << added.status().ToString();
+  }
+
+  testing_store::TempDir dir_;
+  std::unique_ptr<App> app_;
+  Router router_;
+  std::unique_ptr<HttpServer> server_;
+  std::map<std::string, std::string> tokens_;
+};
+
+TEST_F(AppTest, OpenRoutesNeedNoKey) {
+  Start();
+  EXPECT_EQ(Call("GET", "/healthz", "").status, 200);
+  EXPECT_EQ(Call("GET", "/readyz", "").status, 200);
+  Response m = Call("GET", "/metrics", "");
+  EXPECT_EQ(m.status, 200);
+  EXPECT_THAT(m.headers["content-type"], HasSubstr("text/plain"));
+  Response o = Call("GET", "/openapi.json", "");
+  EXPECT_EQ(o.status, 200);
+  EXPECT_EQ(o.Json()["openapi"], "3.1.0");
+}
+
+TEST_F(AppTest, RejectsMissingAndInvalidKeys) {
+  Start();
+  EXPECT_EQ(Call("GET", "/v1/cases", "").status, 401);
+  Response r = Send(server_->port(), "GET", "/v1/cases", "mod_0000000000000000_nope");
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(r.Json()["error"]["code"], "unauthenticated");
+}
+
+TEST_F(AppTest, EnforcesRolesPerRoute) {
+  Start();
+  struct RouteCase {
+    std::string method, target;
+    std::vector<std::string> denied;
+  };
+  const std::vector<RouteCase> routes = {
+      {"POST", "/v1/scan", {"reviewer", "editor"}},
+      {"POST", "/v1/items", {"reviewer", "analyst", "editor"}},
+      {"GET", "/v1/items/1", {"editor"}},
+      {"GET", "/v1/cases", {"integrator", "editor"}},
+      {"GET", "/v1/cases/1", {"integrator", "editor"}},
+      {"POST", "/v1/cases/1/claim", {"integrator", "analyst", "editor"}},
+      {"POST", "/v1/cases/1/decision", {"integrator", "analyst", "editor"}},
+      {"POST", "/v1/cases/1/appeal", {"reviewer", "analyst", "editor"}},
+      {"GET", "/v1/audit", {"integrator", "reviewer", "editor"}},
+      {"GET", "/v1/audit/verify", {"integrator", "reviewer", "editor"}},
+      {"GET", "/v1/banks", {"reviewer", "editor"}},
+      {"POST", "/v1/match", {"reviewer", "analyst", "editor"}},
+  };
+  for (const RouteCase& rc : routes) {
+    for (const std::string& role : rc.denied) {
+      Response r = Call(rc.method, rc.target, "a:" + role, "{}");
+      EXPECT_EQ(r.status, 403) << rc.method << " " << rc.target << " as " << role;
+    }
+    EXPECT_NE(Call(rc.method, rc.target, "a:admin", "{}").status, 403) << rc.target;
+  }
+}
+
+TEST_F(AppTest, ScanReturnsEvidenceAndVerdictAndStoresNothing) {
+  Start();
+  Response r = Call("POST", "/v1/scan", "a:integrator",
+                    json{{"text", "a perfectly ordinary sentence"}}.dump());
+  ASSERT_EQ(r.status, 200) << r.body;
+  json j = r.Json();
+  EXPECT_TRUE(j["evidence"].contains("language"));
+  EXPECT_TRUE(j["evidence"]["lexicon"].is_array());
+  EXPECT_TRUE(j["evidence"]["bank_matches"].is_array());
+  EXPECT_TRUE(j["verdict"]["action"].is_string());
+  EXPECT_FALSE(j["verdict"]["policy_version"].get<std::string>().empty());
+  Result<std::vector<Case>> cases = app_->moderation_store().ListCases("a", CaseFilter{});
+  ASSERT_TRUE(cases.ok());
+  EXPECT_TRUE(cases->empty());
+  EXPECT_EQ(app_->moderation_store().GetItem("a", 1).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(Call("POST", "/v1/scan", "a:integrator", "{}").status, 400);
+  EXPECT_EQ(Call("POST", "/v1/scan", "a:integrator", "not json").status, 400);
+}
+
+TEST_F(AppTest, KnownHashIsRemovedAndPrivateBanksOfOthersAreHidden) {
+  Start();
+  AddBankSignal("b-private", "b");
+  AddBankSignal("global", "");
+  // The matcher refreshes at most once a second; retry until it has.
+  Response r;
+  for (int i = 0; i < 50; ++i) {
+    r = Call("POST", "/v1/items", "a:integrator",
+             json{{"external_id", "img-" + std::to_string(i)}, {"pdq", kPdq}}.dump());
+    ASSERT_EQ(r.status, 201) << r.body;
+    if (r.Json()["verdict"]["action"] == "remove") break;
+    ::usleep(100'000);
+  }
+  json j = r.Json();
+  EXPECT_EQ(j["verdict"]["action"], "remove") << r.body;
+  EXPECT_EQ(j["verdict"]["rule"], "known-content-pdq-close");
+  std::int64_t item = j["item_id"].get<std::int64_t>();
+  Response got = Call("GET", "/v1/items/" + std::to_string(item), "a:analyst");
+  ASSERT_EQ(got.status, 200) << got.body;
+  json matches = got.Json()["evidence"]["bank_matches"];
+  ASSERT_EQ(matches.size(), 1u) << got.body;
+  EXPECT_EQ(matches[0]["bank"], "global");
+  EXPECT_THAT(matches[0]["labels"].dump(), HasSubstr("propaganda"));
+  EXPECT_THAT(Call("GET", "/metrics", "").body, HasSubstr("moderato_bank_matches_total"));
+  // B sees its own private bank as well as the global one.
+  Response own = Call("POST", "/v1/scan", "b:integrator", json{{"pdq", kPdq}}.dump());
+  ASSERT_EQ(own.status, 200) << own.body;
+  EXPECT_EQ(own.Json()["evidence"]["bank_matches"].size(), 2u) << own.body;
+  Response a_match = Call("POST", "/v1/match", "a:integrator", json{{"pdq", kPdq}}.dump());
+  ASSERT_EQ(a_match.status, 200) << a_match.body;
+  ASSERT_EQ(a_match.Json()["matches"].size(), 1u) << a_match.body;
+  EXPECT_EQ(a_match.Json()["matches"][0]["bank"], "global");
+  Response b_match = Call("POST", "/v1/match", "b:integrator", json{{"pdq", kPdq}}.dump());
+  EXPECT_EQ(b_match.Json()["matches"].size(), 2u) << b_match.body;
+  Response a_banks = Call("GET", "/v1/banks", "a:analyst");
+  ASSERT_EQ(a_banks.status, 200) << a_banks.body;
+  EXPECT_THAT(a_banks.body, HasSubstr("\"global\""));
+  EXPECT_THAT(a_banks.body, Not(HasSubstr("b-private")));
+  EXPECT_THAT(Call("GET", "/v1/banks", "b:analyst").body, HasSubstr("b-private"));
+}
+
+TEST_F(AppTest, ItemsAreIdempotentAndConflictsAre409) {
+  Start();
+  std::string body = json{{"external_id", "post-1"}, {"text", "hello there"}}.dump();
+  Response first = Call("POST", "/v1/items", "a:integrator", body);
+  ASSERT_EQ(first.status, 201) << first.body;
+  Response again = Call("POST", "/v1/items", "a:integrator", body);
+  EXPECT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(again.Json()["item_id"], first.Json()["item_id"]);
+  EXPECT_EQ(again.Json()["verdict"], first.Json()["verdict"]);
+  Response conflict = Call("POST", "/v1/items", "a:integrator",
+                           json{{"external_id", "post-1"}, {"text", "other"}}.dump());
+  EXPECT_EQ(conflict.status, 409) << conflict.body;
+  EXPECT_EQ(Call("POST", "/v1/items", "a:integrator", json{{"text", "x"}}.dump()).status, 400);
+}
+
+TEST_F(AppTest, ReviewAppealAndTenancy) {
+  Start();
+  AddBankSignal("global", "");
+  std::int64_t case_id = 0;
+  for (int i = 0; i < 50 && case_id == 0; ++i) {
+    Response r =
+        Call("POST", "/v1/items", "a:integrator",
+             json{{"external_id", "near-" + std::to_string(i)}, {"pdq", kPdqNear()}}.dump());
+    ASSERT_EQ(r.status, 201) << r.body;
+    if (r.Json()["case_id"].is_number()) case_id = r.Json()["case_id"].get<std::int64_t>();
+    if (case_id == 0) ::usleep(100'000);
+  }
+  ASSERT_NE(case_id, 0);
+  const std::string c = "/v1/cases/" + std::to_string(case_id);
+
+  Response list = Call("GET", "/v1/cases?status=open", "a:reviewer");
+  ASSERT_EQ(list.status, 200) << list.body;
+  EXPECT_THAT(list.body, HasSubstr("\"id\":" + std::to_string(case_id)));
+
+  // Tenancy: org B sees nothing of A.
+  Response b_list = Call("GET", "/v1/cases", "b:reviewer");
+  ASSERT_EQ(b_list.status, 200);
+  EXPECT_TRUE(b_list.Json()["cases"].empty()) << b_list.body;
+  Response item = Call("GET", c, "a:reviewer");
+  ASSERT_EQ(item.status, 200);
+  const std::string item_path = "/v1/items/" + std::to_string(item.Json()["item_id"].get<int>());
+  const std::vector<std::tuple<std::string, std::string, std::string, std::string>> b_calls = {
+      {"GET", item_path, "b:analyst", ""},
+      {"GET", c, "b:reviewer", ""},
+      {"POST", c + "/claim", "b:reviewer", "{}"},
+      {"POST", c + "/decision", "b:reviewer", json{{"decision", "remove"}, {"reason", "x"}}.dump()},
+      {"POST", c + "/appeal", "b:integrator", json{{"reason", "x"}}.dump()},
+  };
+  for (const auto& [method, target, who, body] : b_calls) {
+    EXPECT_EQ(Call(method, target, who, body).status, 404) << method << " " << target;
+  }
+
+  ASSERT_EQ(Call("POST", c + "/claim", "a:reviewer", "{}").status, 200);
+  Response decided =
+      Call("POST", c + "/decision", "a:reviewer",
+           json{{"decision", "remove"}, {"policy", "tos-3"}, {"reason", "banned"}}.dump());
+  ASSERT_EQ(decided.status, 200) << decided.body;
+
+  Response appeal =
+      Call("POST", c + "/appeal", "a:integrator", json{{"reason", "it is satire"}}.dump());
+  ASSERT_EQ(appeal.status, 201) << appeal.body;
+  const std::string ac = "/v1/cases/" + std::to_string(appeal.Json()["id"].get<std::int64_t>());
+  EXPECT_EQ(appeal.Json()["kind"], "appeal");
+  EXPECT_EQ(Call("POST", ac + "/claim", "a:reviewer", "{}").status, 403);
+  ASSERT_EQ(Call("POST", ac + "/claim", "a:reviewer2", "{}").status, 200);
+  Response overturned =
+      Call("POST", ac + "/decision", "a:reviewer2",
+           json{{"decision", "overturn"}, {"policy", "tos-3"}, {"reason", "satire"}}.dump());
+  EXPECT_EQ(overturned.status, 200) << overturned.body;
+  EXPECT_EQ(Call("GET", ac, "a:analyst").Json()["status"], "decided");
+
+  Response audit = Call("GET", "/v1/audit", "a:analyst");
+  ASSERT_EQ(audit.status, 200);
+  EXPECT_THAT(audit.body, HasSubstr("case.decide"));
+  EXPECT_THAT(Call("GET", "/v1/audit", "b:analyst").body, Not(HasSubstr("case.decide")));
+  Response verify = Call("GET", "/v1/audit/verify", "a:admin");
+  ASSERT_EQ(verify.status, 200);
+  EXPECT_EQ(verify.Json()["ok"], true) << verify.body;
+}
+
+TEST_F(AppTest, RateLimitAnswers429WithRetryAfter) {
+  Start(/*rate=*/1, /*burst=*/2);
+  int limited = 0;
+  Response last;
+  for (int i = 0; i < 5; ++i) {
+    Response r = Call("GET", "/v1/cases", "a:reviewer");
+    if (r.status == 429) {
+      ++limited;
+      last = r;
+    }
+  }
+  EXPECT_GE(limited, 1);
+  EXPECT_FALSE(last.headers["retry-after"].empty());
+  EXPECT_THAT(Call("GET", "/metrics", "").body, HasSubstr("cases.list"));
+}
+
+TEST_F(AppTest, OpenApiDescribesEveryRoute) {
+  Start();
+  json doc = Call("GET", "/openapi.json", "").Json();
+  ASSERT_TRUE(doc.contains("paths"));
+  for (const auto& [method, pattern, name] : router_.Routes()) {
+    std::string m = method;
+    for (char& ch : m) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    EXPECT_TRUE(doc["paths"].contains(pattern) && doc["paths"][pattern].contains(m))
+        << method << " " << pattern;
+  }
+  EXPECT_EQ(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
+}
+
+}  // namespace
+}  // namespace moderato::server
