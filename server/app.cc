@@ -2,8 +2,6 @@
 
 #include "server/app.h"
 
-#include <openssl/evp.h>
-
 #include <cctype>
 #include <charconv>
 #include <cstdio>
@@ -20,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "moderato/hash/digest.h"
 #include "moderato/hash/hash256.h"
 #include "moderato/hash/url.h"
 #include "moderato/lexicon/lexicon.h"
@@ -37,20 +36,6 @@ constexpr std::size_t kMaxBodyBytes = 1 << 20;
 constexpr std::size_t kMaxUrls = 100;
 
 std::int64_t Now() { return static_cast<std::int64_t>(std::time(nullptr)); }
-
-std::string Sha256Hex(std::string_view bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(length * 2);
-  for (unsigned int i = 0; i < length; ++i) {
-    out.push_back(kHex[digest[i] >> 4]);
-    out.push_back(kHex[digest[i] & 0xf]);
-  }
-  return out;
-}
 
 std::string Lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -190,7 +175,7 @@ struct App::Impl {
       return UnauthenticatedError("missing bearer token");
     }
     const std::string_view token = header.substr(kBearer.size());
-    const std::string cache_key = Sha256Hex(token);
+    MODERATO_ASSIGN_OR_RETURN(const std::string cache_key, Sha256Hex(token));
     const auto now = std::chrono::steady_clock::now();
     {
       std::lock_guard<std::mutex> lock(app.auth_mu_);
@@ -391,7 +376,9 @@ struct App::Impl {
     if (external_id->empty() || external_id->size() > 256) {
       return JsonError(400, "invalid_argument", "external_id is required (1..256 bytes)");
     }
-    const std::string digest = Sha256Hex(req.body);
+    const Result<std::string> body_digest = Sha256Hex(req.body);
+    if (!body_digest.ok()) return ErrorFromStatus(body_digest.status());
+    const std::string& digest = *body_digest;
     // A replay is answered from the store without running the analysis again.
     if (Result<ItemRecord> existing =
             app.moderation_->GetItemByExternalId(caller.key.org, *external_id);
