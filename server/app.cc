@@ -22,18 +22,14 @@
 #include "moderato/hash/hash256.h"
 #include "moderato/hash/url.h"
 #include "moderato/lexicon/lexicon.h"
+#include "server/app_internal.h"
 #include "server/decode.h"
 
 namespace moderato::server {
 
 using nlohmann::json;
 
-namespace {
-
-constexpr auto kAuthCacheTtl = std::chrono::seconds(5);
-constexpr auto kRefreshInterval = std::chrono::seconds(1);
-constexpr std::size_t kMaxBodyBytes = 1 << 20;
-constexpr std::size_t kMaxUrls = 100;
+namespace app_internal {
 
 std::int64_t Now() { return static_cast<std::int64_t>(std::time(nullptr)); }
 
@@ -53,7 +49,6 @@ Result<std::int64_t> ParseInt(std::string_view text, std::string_view what) {
 
 Result<std::int64_t> IdParam(const HttpRequest& req) {
   Result<std::int64_t> id = ParseInt(req.Param("id"), "id");
-  // An id that cannot exist is the same 404 as one of another organisation.
   if (!id.ok() || *id <= 0) return NotFoundError("not found");
   return id;
 }
@@ -64,6 +59,21 @@ Result<std::string> OptionalString(const json& body, const char* field) {
   if (!it->is_string()) return InvalidArgumentError(std::string(field) + " must be a string");
   return it->get<std::string>();
 }
+
+json ParseStoredJson(const std::string& text) {
+  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  return j.is_discarded() ? json(text) : j;
+}
+
+}  // namespace app_internal
+
+using namespace app_internal;
+
+namespace {
+
+constexpr auto kAuthCacheTtl = std::chrono::seconds(5);
+constexpr auto kRefreshInterval = std::chrono::seconds(1);
+constexpr std::size_t kMaxUrls = 100;
 
 json VerdictJson(const Verdict& v) {
   json shadow = json::array();
@@ -111,11 +121,6 @@ json CaseJson(const Case& c) {
   return j;
 }
 
-json ParseStoredJson(const std::string& text) {
-  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  return j.is_discarded() ? json(text) : j;
-}
-
 json ItemJson(const ItemRecord& item) {
   return json{{"item_id", item.id},
               {"external_id", item.external_id},
@@ -150,12 +155,6 @@ AnalyzerOptions DefaultAnalyzerOptions() {
   }
   return options;
 }
-
-// The authenticated caller of a /v1 route.
-struct App::Caller {
-  ApiKey key;
-  std::string actor;  // "key:<id>"
-};
 
 // The analysis of one request body, shared by /v1/scan and /v1/items.
 struct AppAnalysis {
@@ -365,7 +364,12 @@ struct App::Impl {
     if (!body.ok()) return ErrorFromStatus(body.status());
     Result<AppAnalysis> a = Analyze(app, *body, caller.key.org);
     if (!a.ok()) return ErrorFromStatus(a.status());
-    return JsonResponse(200, json{{"evidence", a->evidence}, {"verdict", VerdictJson(a->verdict)}});
+    Result<std::string> text = OptionalString(*body, "text");  // checked by Analyze
+    return JsonResponse(
+        200, json{{"evidence", a->evidence},
+                  {"verdict", VerdictJson(a->verdict)},
+                  {"counter_narratives",
+                   Shared::SuggestCounters(app, text.ok() ? *text : "", a->language, a->verdict)}});
   }
 
   static HttpResponse SubmitItem(App& app, HttpRequest& req, const Caller& caller) {
@@ -603,6 +607,22 @@ struct App::Impl {
   }
 };
 
+Handler App::Shared::Guard(App& app, RoleSet roles, CallerHandler handler) {
+  return Impl::Guard(app, roles, std::move(handler));
+}
+
+Result<json> App::Shared::Body(const HttpRequest& req) { return Impl::Body(req); }
+
+Status App::Shared::MatchBanks(App& app, const MatchQuery& query, const std::string& org,
+                               json& matches, std::vector<PolicyBankHit>& hits) {
+  return Impl::MatchBanks(app, query, org, matches, hits);
+}
+
+void App::Shared::InvalidateMatcher(App& app) {
+  std::lock_guard<std::mutex> lock(app.matcher_mu_);
+  app.last_refresh_ = std::chrono::steady_clock::time_point();
+}
+
 App::App(AppOptions options)
     : options_(std::move(options)), limiter_(options_.rate_per_second, options_.rate_burst) {}
 
@@ -627,6 +647,7 @@ Result<std::unique_ptr<App>> App::Create(const AppOptions& options) {
   app->matcher_ = std::move(matcher);
   app->last_refresh_ = std::chrono::steady_clock::now();
   app->openapi_ = ReadFileOrEmpty(o.openapi_path);
+  MODERATO_RETURN_IF_ERROR(Shared::InitCounter(*app));
 
   Metrics& m = app->metrics_;
   m.DescribeCounter("moderato_verdicts_total", "Verdicts by action.");
@@ -710,6 +731,8 @@ void App::Register(Router& router) {
                   [&app](HttpRequest&, const Caller& c) { return Impl::ListBanks(app, c); }));
   router.Add("POST", "/v1/match", "match",
              Impl::Guard(app, {kIntegrator, kAdmin}, bind(&Impl::Match)), body_limit);
+  Shared::RegisterBanks(app, router);
+  Shared::RegisterCounter(app, router);
 }
 
 }  // namespace moderato::server

@@ -79,7 +79,9 @@ class App {
 
  private:
   struct Caller;
-  struct Impl;
+  struct Impl;          // app.cc
+  struct Shared;        // server/app_internal.h: what the route files share
+  struct CounterState;  // app_counter.cc
   explicit App(AppOptions options);
 
   AppOptions options_;
@@ -102,11 +104,15 @@ class App {
     ApiKey key;
     std::chrono::steady_clock::time_point until;
   };
-  // Keyed by SHA-256 of the token, so no secret is kept in memory.
   // Keyed by the SHA-256 of the token, so no secret is kept in memory.
   std::unordered_map<std::string, CachedKey> auth_cache_;  // guarded by auth_mu_
 
+  // Counter-narrative library, retriever and redirect campaigns
+  // (app_counter.cc). A shared_ptr, so the type may stay incomplete here.
+  std::shared_ptr<CounterState> counter_;
+
   friend struct Impl;
+  friend struct Shared;
 };
 
 }  // namespace moderato::server
