@@ -18,7 +18,7 @@
 #include <utility>
 #include <vector>
 
-#include "moderato/hash/digest.h"
+#include "moderato/core/sha256.h"
 #include "moderato/hash/hash256.h"
 #include "moderato/hash/url.h"
 #include "moderato/lexicon/lexicon.h"
@@ -174,7 +174,7 @@ struct App::Impl {
       return UnauthenticatedError("missing bearer token");
     }
     const std::string_view token = header.substr(kBearer.size());
-    MODERATO_ASSIGN_OR_RETURN(const std::string cache_key, Sha256Hex(token));
+    const std::string cache_key = Sha256HexOf({token});
     const auto now = std::chrono::steady_clock::now();
     {
       std::lock_guard<std::mutex> lock(app.auth_mu_);
@@ -380,9 +380,7 @@ struct App::Impl {
     if (external_id->empty() || external_id->size() > 256) {
       return JsonError(400, "invalid_argument", "external_id is required (1..256 bytes)");
     }
-    const Result<std::string> body_digest = Sha256Hex(req.body);
-    if (!body_digest.ok()) return ErrorFromStatus(body_digest.status());
-    const std::string& digest = *body_digest;
+    const std::string digest = Sha256HexOf({req.body});
     // A replay is answered from the store without running the analysis again.
     if (Result<ItemRecord> existing =
             app.moderation_->GetItemByExternalId(caller.key.org, *external_id);

@@ -2,7 +2,6 @@
 
 #include "moderato/policy/policy.h"
 
-#include <openssl/evp.h>
 #include <toml++/toml.h>
 
 #include <algorithm>
@@ -17,6 +16,7 @@
 #include <system_error>
 #include <utility>
 
+#include "moderato/core/sha256.h"
 #include "policy/rule.h"
 
 namespace moderato {
@@ -337,21 +337,6 @@ Result<PolicyRule> ParseRule(const toml::node& node, std::int64_t default_deadli
   return rule;
 }
 
-std::string Sha256Prefix(std::string_view text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  if (EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha256(), nullptr) != 1 || size < 6) {
-    return "unhashed";
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (int i = 0; i < 6; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 0xf];
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string_view PolicyActionName(PolicyAction action) {
@@ -460,7 +445,7 @@ Result<Policy> Policy::Parse(std::string_view text, std::string_view source_name
     }
   }
   policy.rules_ = std::move(compiled);
-  policy.version_ = policy.name_ + '@' + Sha256Prefix(text);
+  policy.version_ = policy.name_ + '@' + Sha256HexOf({text}).substr(0, 12);
   return policy;
 }
 

@@ -12,7 +12,6 @@
 // sync that costs far more than a prepare.
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <sqlite3.h>
 
@@ -29,6 +28,7 @@
 #include <utility>
 #include <vector>
 
+#include "moderato/core/sha256.h"
 #include "moderato/status.h"
 #include "moderato/store/moderation_store.h"
 #include "nlohmann/json.hpp"
@@ -159,22 +159,6 @@ Status RandomBytes(std::array<unsigned char, N>& out) {
     return InternalError("OpenSSL RAND_bytes failed: no randomness for a new key");
   }
   return OkStatus();
-}
-
-// Lowercase hex SHA-256 of the concatenation of `parts`.
-std::string Sha256Hex(std::initializer_list<std::string_view> parts) {
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  bool ok = ctx != nullptr && EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) == 1;
-  for (std::string_view part : parts) {
-    ok = ok && EVP_DigestUpdate(ctx.get(), part.data(), part.size()) == 1;
-  }
-  ok = ok && EVP_DigestFinal_ex(ctx.get(), out, &n) == 1 && n == 32;
-  // SHA-256 over memory cannot fail short of allocation failure, which the
-  // style treats as fatal.
-  MODERATO_CHECK_MSG(ok, "OpenSSL SHA-256 failed");
-  return Hex(out, n);
 }
 
 void AppendNetstring(std::string& out, std::string_view field) {
@@ -474,7 +458,7 @@ class SqliteModerationStore final : public ModerationStore {
     created.token = std::string(kTokenPrefix) + created.key.id + "_" + secret;
     const std::string salt(reinterpret_cast<const char*>(salt_bytes.data()), salt_bytes.size());
     const std::string salt_hex = Hex(salt_bytes.data(), salt_bytes.size());
-    const std::string secret_hash = Sha256Hex({salt, secret});
+    const std::string secret_hash = Sha256HexOf({salt, secret});
     OPENSSL_cleanse(secret_bytes.data(), secret_bytes.size());
 
     const std::string op = "CreateApiKey(" + Quoted(org) + ")";
@@ -571,7 +555,7 @@ class SqliteModerationStore final : public ModerationStore {
     MODERATO_ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) {
       // Same work as for a known id, so timing does not reveal which ids exist.
-      std::string dummy = Sha256Hex({std::string(16, '\0'), secret});
+      std::string dummy = Sha256HexOf({std::string(16, '\0'), secret});
       CRYPTO_memcmp(dummy.data(), kAuditGenesisHash.data(), dummy.size());
       return UnauthenticatedError(kAuthFailure);
     }
@@ -580,7 +564,7 @@ class SqliteModerationStore final : public ModerationStore {
     if (!salt || stored.size() != 64) {
       return DataLossError("API key " + std::string(id) + " has a malformed hash in the database");
     }
-    const std::string computed = Sha256Hex({*salt, secret});
+    const std::string computed = Sha256HexOf({*salt, secret});
     const bool match = CRYPTO_memcmp(computed.data(), stored.data(), computed.size()) == 0;
     MODERATO_ASSIGN_OR_RETURN(ApiKey key, ReadKey(stmt));
     if (!match || key.revoked_at != 0) return UnauthenticatedError(kAuthFailure);
@@ -1300,7 +1284,7 @@ std::string AuditCanonicalBytes(const AuditEntry& entry) {
 }
 
 std::string AuditEntryHash(std::string_view prev_hash, const AuditEntry& entry) {
-  return Sha256Hex({prev_hash, AuditCanonicalBytes(entry)});
+  return Sha256HexOf({prev_hash, AuditCanonicalBytes(entry)});
 }
 
 Result<std::unique_ptr<ModerationStore>> OpenSqliteModerationStore(const std::string& path) {
