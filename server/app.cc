@@ -163,6 +163,11 @@ struct AppAnalysis {
   std::string language;
 };
 
+struct App::MatcherView {
+  std::shared_ptr<BankMatcher> matcher;
+  std::unordered_map<std::string, std::string> owners;  // bank name -> owner ("" global)
+};
+
 struct App::Impl {
   using RoleSet = std::initializer_list<Role>;
   using CallerHandler = std::function<HttpResponse(HttpRequest&, const Caller&)>;
@@ -216,16 +221,47 @@ struct App::Impl {
     return ParseJsonBody(req.body, JsonLimits{.max_bytes = kMaxBodyBytes, .max_depth = 32});
   }
 
-  static void MaybeRefresh(App& app) {
-    std::lock_guard<std::mutex> lock(app.matcher_mu_);
-    const auto now = std::chrono::steady_clock::now();
-    if (now - app.last_refresh_ < kRefreshInterval) return;
-    app.last_refresh_ = now;
-    Result<std::int64_t> applied = app.matcher_->Refresh(*app.banks_);
-    if (!applied.ok()) {
+  static std::int64_t SteadyNs() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  }
+
+  static std::shared_ptr<const MatcherView> View(App& app) {
+    std::lock_guard<std::mutex> lock(app.view_mu_);
+    return app.view_;
+  }
+
+  static void Publish(App& app, std::shared_ptr<BankMatcher> matcher) {
+    auto view = std::make_shared<MatcherView>();
+    for (const Bank& b : matcher->banks()) view->owners[b.name] = b.owner;
+    view->matcher = std::move(matcher);
+    std::lock_guard<std::mutex> lock(app.view_mu_);
+    app.view_ = std::move(view);
+  }
+
+  // Applies the bank change log; rebuilds the matcher when the log is too
+  // long to apply. Caller holds refresh_mu_. On a store error the old view
+  // stays and the next interval retries.
+  static void RefreshLocked(App& app) {
+    app.next_refresh_ns_.store(
+        SteadyNs() + std::chrono::duration_cast<std::chrono::nanoseconds>(kRefreshInterval).count(),
+        std::memory_order_relaxed);
+    std::shared_ptr<BankMatcher> matcher = View(app)->matcher;
+    if (!matcher->Refresh(*app.banks_).ok()) {
       Result<std::unique_ptr<BankMatcher>> rebuilt = BankMatcher::Build(*app.banks_, {});
-      if (rebuilt.ok()) app.matcher_ = std::shared_ptr<BankMatcher>(std::move(*rebuilt));
+      if (!rebuilt.ok()) return;
+      matcher = std::move(*rebuilt);
     }
+    // Refresh re-reads the banks (a new bank, a changed owner): republish.
+    Publish(app, std::move(matcher));
+  }
+
+  static void MaybeRefresh(App& app) {
+    if (SteadyNs() < app.next_refresh_ns_.load(std::memory_order_relaxed)) return;
+    std::unique_lock<std::mutex> lock(app.refresh_mu_, std::try_to_lock);
+    if (!lock.owns_lock()) return;  // another request is refreshing
+    RefreshLocked(app);
   }
 
   static bool HasHashes(const MatchQuery& q) {
@@ -273,17 +309,13 @@ struct App::Impl {
   static Status MatchBanks(App& app, const MatchQuery& query, const std::string& org, json& matches,
                            std::vector<PolicyBankHit>& hits) {
     MaybeRefresh(app);
-    std::shared_ptr<BankMatcher> matcher;
-    {
-      std::lock_guard<std::mutex> lock(app.matcher_mu_);
-      matcher = app.matcher_;
-    }
-    std::map<std::string, std::string> owners;
-    for (const Bank& b : matcher->banks()) owners[b.name] = b.owner;
-    MODERATO_ASSIGN_OR_RETURN(std::vector<BankMatch> found, matcher->Match(query));
+    const std::shared_ptr<const MatcherView> view = View(app);
+    MODERATO_ASSIGN_OR_RETURN(std::vector<BankMatch> found, view->matcher->Match(query));
     for (const BankMatch& m : found) {
-      auto owner = owners.find(m.bank);
-      if (owner == owners.end() || (!owner->second.empty() && owner->second != org)) continue;
+      auto owner = view->owners.find(m.bank);
+      if (owner == view->owners.end() || (!owner->second.empty() && owner->second != org)) {
+        continue;
+      }
       if (m.suppression || m.suppressed) continue;
       PolicyBankHit hit{.bank = m.bank,
                         .kind = m.kind,
@@ -617,8 +649,8 @@ Status App::Shared::MatchBanks(App& app, const MatchQuery& query, const std::str
 }
 
 void App::Shared::InvalidateMatcher(App& app) {
-  std::lock_guard<std::mutex> lock(app.matcher_mu_);
-  app.last_refresh_ = std::chrono::steady_clock::time_point();
+  std::lock_guard<std::mutex> lock(app.refresh_mu_);
+  Impl::RefreshLocked(app);
 }
 
 App::App(AppOptions options)
@@ -642,8 +674,8 @@ Result<std::unique_ptr<App>> App::Create(const AppOptions& options) {
   MODERATO_ASSIGN_OR_RETURN(app->analyzer_, Analyzer::Create(o.analyzer));
   MODERATO_ASSIGN_OR_RETURN(std::unique_ptr<BankMatcher> matcher,
                             BankMatcher::Build(*app->banks_, {}));
-  app->matcher_ = std::move(matcher);
-  app->last_refresh_ = std::chrono::steady_clock::now();
+  Impl::Publish(*app, std::shared_ptr<BankMatcher>(std::move(matcher)));
+  app->next_refresh_ns_ = Impl::SteadyNs() + std::chrono::nanoseconds(kRefreshInterval).count();
   app->openapi_ = ReadFileOrEmpty(o.openapi_path);
   MODERATO_RETURN_IF_ERROR(Shared::InitCounter(*app));
 

@@ -17,12 +17,13 @@
 // 404, exactly as ids that do not exist. Bank matches from private banks of
 // other organisations are never reported.
 //
-// Thread safety: after Register(), handlers may run concurrently; the
-// matcher refresh (at most once a second, on /v1/scan and /v1/items) is
-// serialised by a mutex.
+// Thread safety: after Register(), handlers may run concurrently. The bank
+// matcher follows the bank change log at most once a second (on the first
+// request that needs it), and at once after a bank write through the API.
 #ifndef MODERATO_SERVER_APP_H_
 #define MODERATO_SERVER_APP_H_
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -94,10 +95,16 @@ class App {
   Metrics metrics_;
   std::string openapi_;
 
-  std::mutex matcher_mu_;
-  // Swapped (rarely) under matcher_mu_; Match on a copied pointer needs no lock.
-  std::shared_ptr<BankMatcher> matcher_;                // guarded by matcher_mu_
-  std::chrono::steady_clock::time_point last_refresh_;  // guarded by matcher_mu_
+  // The matcher and the owner of each bank it holds, published together.
+  // Requests copy the pointer under view_mu_ (held for nothing else) and
+  // match without a lock; BankMatcher::Refresh never blocks a Match.
+  struct MatcherView;
+  std::mutex view_mu_;
+  std::shared_ptr<const MatcherView> view_;  // guarded by view_mu_
+  // Serialises refreshes. A request that finds the view older than a second
+  // refreshes it if no other thread is doing so, and never waits for one.
+  std::mutex refresh_mu_;
+  std::atomic<std::int64_t> next_refresh_ns_{0};  // steady_clock
 
   std::mutex auth_mu_;
   struct CachedKey {
