@@ -18,8 +18,10 @@
 #include <utility>
 #include <vector>
 
+#include "moderato/core/json_depth.h"
 #include "moderato/core/sha256.h"
 #include "moderato/hash/hash256.h"
+#include "moderato/hash/media.h"
 #include "moderato/hash/url.h"
 #include "moderato/lexicon/lexicon.h"
 #include "server/app_internal.h"
@@ -74,6 +76,10 @@ namespace {
 constexpr auto kAuthCacheTtl = std::chrono::seconds(5);
 constexpr auto kRefreshInterval = std::chrono::seconds(1);
 constexpr std::size_t kMaxUrls = 100;
+// /v1/scan and /v1/items carry an image: its bytes, and the body around it
+// (base64 grows it by a third).
+constexpr std::size_t kMaxImageBytes = 12 << 20;
+constexpr std::size_t kMaxContentBytes = 17 << 20;
 
 json VerdictJson(const Verdict& v) {
   json shadow = json::array();
@@ -337,13 +343,87 @@ struct App::Impl {
     return OkStatus();
   }
 
-  static Result<AppAnalysis> Analyze(App& app, const json& body, const std::string& org) {
+  // The fields of a /v1/scan or /v1/items request: a JSON object (an image
+  // as "image_base64"), or multipart/form-data whose "image" part is the
+  // image and whose other parts are the same fields as strings.
+  struct ContentRequest {
+    json fields;
+    std::string image;  // raw bytes; empty: none
+  };
+
+  static Result<ContentRequest> ParseContent(const HttpRequest& req) {
+    ContentRequest out;
+    const std::string_view type = req.Header("content-type");
+    if (Lower(std::string(type.substr(0, 19))) == "multipart/form-data") {
+      MODERATO_ASSIGN_OR_RETURN(std::vector<MultipartPart> parts, ParseMultipart(type, req.body));
+      out.fields = json::object();
+      for (const MultipartPart& part : parts) {
+        if (part.name == "image") {
+          out.image = std::string(part.data);
+        } else if (part.name == "urls") {
+          if (!out.fields.contains("urls")) out.fields["urls"] = json::array();
+          out.fields["urls"].push_back(std::string(part.data));
+        } else {
+          if (!moderato::internal::IsValidUtf8(part.data)) {
+            return InvalidArgumentError("form field " + part.name + " is not valid UTF-8");
+          }
+          out.fields[part.name] = std::string(part.data);
+        }
+      }
+      return out;
+    }
+    MODERATO_ASSIGN_OR_RETURN(
+        out.fields,
+        ParseJsonBody(req.body, JsonLimits{.max_bytes = kMaxContentBytes, .max_depth = 32}));
+    MODERATO_ASSIGN_OR_RETURN(std::string encoded, OptionalString(out.fields, "image_base64"));
+    if (!encoded.empty()) {
+      MODERATO_ASSIGN_OR_RETURN(out.image, DecodeBase64(encoded, kMaxImageBytes));
+      out.fields.erase("image_base64");
+    }
+    return out;
+  }
+
+  // Hashes the image of a request into `query` and describes it.
+  static Result<json> HashImage(const std::string& image, MatchQuery& query) {
+    MediaHashOptions options;
+    options.max_bytes = kMaxImageBytes;
+    MODERATO_ASSIGN_OR_RETURN(
+        MediaHashes h,
+        HashMedia(std::span(reinterpret_cast<const std::uint8_t*>(image.data()), image.size()),
+                  options));
+    if (query.md5.empty()) query.md5 = h.digests.md5_hex;
+    if (query.sha256.empty()) query.sha256 = h.digests.sha256_hex;
+    json out{{"md5", h.digests.md5_hex}, {"sha256", h.digests.sha256_hex}, {"bytes", image.size()}};
+    if (h.pdq) {
+      query.pdq.push_back(h.pdq->hash);
+      query.pdq_quality = h.pdq->quality;
+      out["pdq"] = ToHex(h.pdq->hash);
+      out["quality"] = h.pdq->quality;
+      out["width"] = h.width;
+      out["height"] = h.height;
+    } else {
+      // Not an image the decoder accepts (or over its budgets): the exact
+      // digests still match; the reason is reported.
+      out["pdq"] = nullptr;
+      out["image_error"] = h.image_error.message();
+    }
+    return out;
+  }
+
+  static Result<AppAnalysis> Analyze(App& app, const ContentRequest& request,
+                                     const std::string& org) {
+    const json& body = request.fields;
     MODERATO_ASSIGN_OR_RETURN(std::string text, OptionalString(body, "text"));
     MODERATO_ASSIGN_OR_RETURN(std::string hint, OptionalString(body, "language"));
     MODERATO_ASSIGN_OR_RETURN(std::string source, OptionalString(body, "source"));
     MODERATO_ASSIGN_OR_RETURN(MatchQuery query, ParseQuery(body));
+    json image = nullptr;
+    if (!request.image.empty()) {
+      if (!query.pdq.empty()) return InvalidArgumentError("give an image or a pdq hash, not both");
+      MODERATO_ASSIGN_OR_RETURN(image, HashImage(request.image, query));
+    }
     if (text.empty() && !HasHashes(query)) {
-      return InvalidArgumentError("give text, pdq, md5, sha256 or urls");
+      return InvalidArgumentError("give text, an image, pdq, md5, sha256 or urls");
     }
 
     Evidence ev;
@@ -384,6 +464,7 @@ struct App::Impl {
              {"classifier_probability",
               ev.classifier_probability ? json(*ev.classifier_probability) : json(nullptr)},
              {"risk", ev.risk},
+             {"image", image},
              {"bank_matches", matches}};
     out.verdict = app.policy_->Get()->Evaluate(input);
     app.metrics_.Inc("moderato_verdicts_total",
@@ -392,11 +473,11 @@ struct App::Impl {
   }
 
   static HttpResponse Scan(App& app, HttpRequest& req, const Caller& caller) {
-    Result<json> body = Body(req);
-    if (!body.ok()) return ErrorFromStatus(body.status());
-    Result<AppAnalysis> a = Analyze(app, *body, caller.key.org);
+    Result<ContentRequest> content = ParseContent(req);
+    if (!content.ok()) return ErrorFromStatus(content.status());
+    Result<AppAnalysis> a = Analyze(app, *content, caller.key.org);
     if (!a.ok()) return ErrorFromStatus(a.status());
-    Result<std::string> text = OptionalString(*body, "text");  // checked by Analyze
+    Result<std::string> text = OptionalString(content->fields, "text");  // checked by Analyze
     return JsonResponse(
         200, json{{"evidence", a->evidence},
                   {"verdict", VerdictJson(a->verdict)},
@@ -405,9 +486,9 @@ struct App::Impl {
   }
 
   static HttpResponse SubmitItem(App& app, HttpRequest& req, const Caller& caller) {
-    Result<json> body = Body(req);
-    if (!body.ok()) return ErrorFromStatus(body.status());
-    Result<std::string> external_id = OptionalString(*body, "external_id");
+    Result<ContentRequest> content = ParseContent(req);
+    if (!content.ok()) return ErrorFromStatus(content.status());
+    Result<std::string> external_id = OptionalString(content->fields, "external_id");
     if (!external_id.ok()) return ErrorFromStatus(external_id.status());
     if (external_id->empty() || external_id->size() > 256) {
       return JsonError(400, "invalid_argument", "external_id is required (1..256 bytes)");
@@ -419,7 +500,7 @@ struct App::Impl {
         existing.ok()) {
       return Replay(*existing, digest);
     }
-    Result<AppAnalysis> a = Analyze(app, *body, caller.key.org);
+    Result<AppAnalysis> a = Analyze(app, *content, caller.key.org);
     if (!a.ok()) return ErrorFromStatus(a.status());
     const Verdict& v = a->verdict;
     json verdict = VerdictJson(v);
@@ -734,10 +815,11 @@ void App::Register(Router& router) {
   auto bind = [&app](auto fn) {
     return [&app, fn](HttpRequest& req, const Caller& caller) { return fn(app, req, caller); };
   };
+  const RouteOptions content_limit{.max_body_bytes = kMaxContentBytes};
   router.Add("POST", "/v1/scan", "scan",
-             Impl::Guard(app, {kIntegrator, kAdmin, kAnalyst}, bind(&Impl::Scan)), body_limit);
+             Impl::Guard(app, {kIntegrator, kAdmin, kAnalyst}, bind(&Impl::Scan)), content_limit);
   router.Add("POST", "/v1/items", "items.submit",
-             Impl::Guard(app, {kIntegrator, kAdmin}, bind(&Impl::SubmitItem)), body_limit);
+             Impl::Guard(app, {kIntegrator, kAdmin}, bind(&Impl::SubmitItem)), content_limit);
   router.Add("GET", "/v1/items/{id}", "items.get",
              Impl::Guard(app, {kAnalyst, kReviewer, kAdmin, kIntegrator}, bind(&Impl::GetItem)));
   router.Add("GET", "/v1/cases", "cases.list",

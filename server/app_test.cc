@@ -2,14 +2,19 @@
 
 #include "server/app.h"
 
+#include <openssl/evp.h>
+
+#include <fstream>
 #include <map>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <tuple>
 #include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "moderato/hash/hash256.h"
 #include "moderato/store/banks.h"
 #include "server/app_testing.h"
 #include "server/http.h"
@@ -128,6 +133,88 @@ TEST_F(AppTest, KnownHashIsRemovedAndPrivateBanksOfOthersAreHidden) {
   EXPECT_THAT(a_banks.body, HasSubstr("\"global\""));
   EXPECT_THAT(a_banks.body, Not(HasSubstr("b-private")));
   EXPECT_THAT(Call("GET", "/v1/banks", "b:analyst").body, HasSubstr("b-private"));
+}
+
+std::string ReadShared(const std::string& relative) {
+  std::ifstream in(std::string(MODERATO_SHARED_DATA_DIR) + "/" + relative, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+std::string Base64(const std::string& bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(bytes.data()),
+                                static_cast<int>(bytes.size()));
+  out.resize(static_cast<std::size_t>(n));
+  return out;
+}
+
+// The C++ reference CLI's PDQ of this image (pdq-vectors, PROVENANCE.md):
+// an oracle independent of our hasher.
+constexpr const char* kBridgeImage = "pdq-vectors/images/reg-test-input/dih/bridge-1-original.jpg";
+constexpr const char* kBridgeReferencePdq =
+    "d8f8f0cee0f4a84f0637022a078f67f0b36e2ed596621e1d33e6339c4e9c9b22";
+
+TEST_F(AppTest, ScanHashesAnImageSentAsBase64OrMultipart) {
+  const std::string image = ReadShared(kBridgeImage);
+  ASSERT_GT(image.size(), 1000u) << "shared data missing: " << kBridgeImage;
+  Start();
+  AddBankSignal("global", "");
+  Result<Hash256> reference = ParseHash256Hex(kBridgeReferencePdq);
+  ASSERT_TRUE(reference.ok());
+
+  auto check = [&](const Response& r) {
+    ASSERT_EQ(r.status, 200) << r.body;
+    const json ev = r.Json()["evidence"];
+    Result<Hash256> got = ParseHash256Hex(ev["image"]["pdq"].get<std::string>());
+    ASSERT_TRUE(got.ok()) << r.body;
+    EXPECT_LE(HammingDistance(*got, *reference), 12) << r.body;
+    EXPECT_EQ(ev["image"]["width"], 1600) << r.body;
+    EXPECT_EQ(ev["image"]["sha256"].get<std::string>().size(), 64u);
+    ASSERT_FALSE(ev["bank_matches"].empty()) << r.body;
+    EXPECT_EQ(ev["bank_matches"][0]["bank"], "global");
+  };
+  Response r;
+  // The matcher refreshes at most once a second after the bank write.
+  for (int i = 0; i < 50; ++i) {
+    r = Call("POST", "/v1/scan", "a:integrator", json{{"image_base64", Base64(image)}}.dump());
+    if (r.status != 200 || !r.Json()["evidence"]["bank_matches"].empty()) break;
+    ::usleep(100'000);
+  }
+  check(r);
+
+  const std::string boundary = "b0undary";
+  std::string form = "--" + boundary +
+                     "\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\nhello there\r\n--" +
+                     boundary +
+                     "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"b.jpg\"\r\n"
+                     "Content-Type: image/jpeg\r\n\r\n" +
+                     image + "\r\n--" + boundary + "--\r\n";
+  Response multipart =
+      Call("POST", "/v1/scan", "a:integrator", form, "multipart/form-data; boundary=" + boundary);
+  check(multipart);
+  EXPECT_TRUE(multipart.Json()["evidence"]["lexicon"].is_array());
+
+  // Bytes that are not an image still get their digests, and say why.
+  Response garbage = Call("POST", "/v1/scan", "a:integrator",
+                          json{{"image_base64", Base64("definitely not a jpeg")}}.dump());
+  ASSERT_EQ(garbage.status, 200) << garbage.body;
+  EXPECT_TRUE(garbage.Json()["evidence"]["image"]["pdq"].is_null());
+  EXPECT_FALSE(garbage.Json()["evidence"]["image"]["image_error"].get<std::string>().empty());
+  EXPECT_EQ(garbage.Json()["evidence"]["image"]["md5"].get<std::string>().size(), 32u);
+
+  EXPECT_EQ(Call("POST", "/v1/scan", "a:integrator", json{{"image_base64", "***"}}.dump()).status,
+            400);
+  EXPECT_EQ(Call("POST", "/v1/scan", "a:integrator",
+                 json{{"image_base64", Base64(image)}, {"pdq", kPdq}}.dump())
+                .status,
+            400);
+  EXPECT_EQ(Call("POST", "/v1/scan", "a:integrator", "--x\r\ntruncated",
+                 "multipart/form-data; boundary=x")
+                .status,
+            400);
 }
 
 TEST_F(AppTest, ItemsAreIdempotentAndConflictsAre409) {
