@@ -56,7 +56,7 @@ inline Response Send(int port, const std::string& method, const std::string& tar
   }
   std::string req = method + " " + target + " HTTP/1.1\r\nHost: t\r\nConnection: close\r\n";
   if (!token.empty()) req += "Authorization: Bearer " + token + "\r\n";
-  if (method == "POST") {
+  if (method == "POST" || method == "PUT" || !body.empty()) {
     req += "Content-Type: " + content_type + "\r\nContent-Length: " + std::to_string(body.size()) +
            "\r\n";
   }

@@ -8,8 +8,10 @@
 // Statements are prepared per call: campaigns are few and written rarely,
 // and one metrics UPSERT per shown redirect is dominated by the WAL sync.
 
+#include <openssl/rand.h>
 #include <sqlite3.h>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -206,6 +208,59 @@ class SqliteCampaignStore final : public CampaignStore {
           std::string(stmt.ColumnText(2)), stmt.ColumnInt64(3), stmt.ColumnInt64(4)});
     }
     return rows;
+  }
+
+  Result<std::int64_t> Generation() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return db_.QueryInt64("SELECT generation FROM change_generations WHERE name = 'campaigns'",
+                          "reading the campaigns generation");
+  }
+
+  Result<std::string> ClickTokenSecret() override {
+    std::array<unsigned char, kClickTokenSecretBytes> fresh{};
+    if (RAND_bytes(fresh.data(), static_cast<int>(fresh.size())) != 1) {
+      return InternalError("OpenSSL RAND_bytes failed: no randomness for the click-token secret");
+    }
+    std::string hex;
+    hex.reserve(2 * fresh.size());
+    constexpr char kHex[] = "0123456789abcdef";
+    for (unsigned char b : fresh) {
+      hex += kHex[b >> 4];
+      hex += kHex[b & 0xf];
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    // INSERT OR IGNORE inside one write transaction: when two processes race
+    // on first use, both read back the one secret that was stored first.
+    WriteTransaction txn(db_);
+    MODERATO_RETURN_IF_ERROR(txn.Begin("creating the click-token secret"));
+    MODERATO_ASSIGN_OR_RETURN(
+        SqliteStatement insert,
+        SqliteStatement::Prepare(db_.get(),
+                                 "INSERT OR IGNORE INTO settings (name, value) "
+                                 "VALUES ('redirect.click_token_secret', ?1)"));
+    insert.BindText(1, hex);
+    MODERATO_RETURN_IF_ERROR(insert.Run());
+    MODERATO_ASSIGN_OR_RETURN(
+        std::string stored,
+        db_.QueryText("SELECT value FROM settings WHERE name = 'redirect.click_token_secret'",
+                      "reading the click-token secret"));
+    MODERATO_RETURN_IF_ERROR(txn.Commit("creating the click-token secret"));
+    if (stored.size() != 2 * kClickTokenSecretBytes) {
+      return DataLossError("the stored click-token secret is malformed");
+    }
+    std::string secret(kClickTokenSecretBytes, '\0');
+    for (std::size_t i = 0; i < secret.size(); ++i) {
+      auto nibble = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        return -1;
+      };
+      const int hi = nibble(stored[2 * i]);
+      const int lo = nibble(stored[2 * i + 1]);
+      if (hi < 0 || lo < 0) return DataLossError("the stored click-token secret is malformed");
+      secret[i] = static_cast<char>(hi * 16 + lo);
+    }
+    return secret;
   }
 
  private:

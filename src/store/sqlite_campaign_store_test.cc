@@ -122,6 +122,51 @@ TEST(SqliteCampaignStoreTest, CountsAggregatesPerCampaignDayLanguage) {
   EXPECT_EQ(s.Report("yesterday", "").status().code(), StatusCode::kInvalidArgument);
 }
 
+TEST(SqliteCampaignStoreTest, GenerationFollowsEveryCampaignWriteOfAnyConnection) {
+  TempDir dir;
+  const std::string path = dir.File("generation.db");
+  auto writer = OpenSqliteCampaignStore(path);
+  auto reader = OpenSqliteCampaignStore(path);
+  ASSERT_TRUE(writer.ok() && reader.ok());
+  Result<std::int64_t> g0 = (*reader)->Generation();
+  ASSERT_TRUE(g0.ok()) << g0.status();
+  ASSERT_TRUE((*writer)->PutCampaign(Demo("demo.one")).ok());
+  Result<std::int64_t> g1 = (*reader)->Generation();
+  ASSERT_TRUE(g1.ok());
+  EXPECT_GT(*g1, *g0);
+  Campaign renamed = Demo("demo.one");
+  renamed.name = "Renamed";
+  ASSERT_TRUE((*writer)->PutCampaign(renamed).ok());  // INSERT OR REPLACE
+  Result<std::int64_t> g2 = (*reader)->Generation();
+  EXPECT_GT(*g2, *g1);
+  ASSERT_TRUE((*writer)->RecordImpression("demo.one", "2026-11-29", "en").ok());
+  EXPECT_EQ(*(*reader)->Generation(), *g2) << "metrics are not campaigns";
+  ASSERT_TRUE((*writer)->DeleteCampaign("demo.one").ok());
+  EXPECT_GT(*(*reader)->Generation(), *g2);
+}
+
+TEST(SqliteCampaignStoreTest, ClickTokenSecretIsMadeOnceAndSharedByEveryConnection) {
+  TempDir dir;
+  const std::string path = dir.File("secret.db");
+  std::string first;
+  {
+    auto store = OpenSqliteCampaignStore(path);
+    ASSERT_TRUE(store.ok());
+    Result<std::string> secret = (*store)->ClickTokenSecret();
+    ASSERT_TRUE(secret.ok()) << secret.status();
+    EXPECT_EQ(secret->size(), kClickTokenSecretBytes);
+    EXPECT_NE(*secret, std::string(kClickTokenSecretBytes, '\0'));
+    EXPECT_EQ(*(*store)->ClickTokenSecret(), *secret);
+    first = *secret;
+  }
+  auto reopened = OpenSqliteCampaignStore(path);
+  ASSERT_TRUE(reopened.ok());
+  EXPECT_EQ(*(*reopened)->ClickTokenSecret(), first);
+  auto other = OpenSqliteCampaignStore(dir.File("other.db"));
+  ASSERT_TRUE(other.ok());
+  EXPECT_NE(*(*other)->ClickTokenSecret(), first);
+}
+
 TEST(SqliteCampaignStoreTest, MetricsDayIsTheUtcDate) {
   EXPECT_EQ(MetricsDayOf(0), "1970-01-01");
   EXPECT_EQ(MetricsDayOf(1795996799), "2026-11-29");

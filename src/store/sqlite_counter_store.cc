@@ -186,6 +186,7 @@ class SqliteCounterStore final : public CounterStore {
                      const std::function<bool(const CounterItem&)>& visit) override;
   Result<CounterImportResult> ImportItems(std::span<const CounterItem> items,
                                           std::string_view editor, bool keep_status) override;
+  Result<std::int64_t> ServableGeneration() override;
 
  private:
   // What PutInTransaction did.
@@ -543,6 +544,13 @@ Result<CounterImportResult> SqliteCounterStore::ImportItems(std::span<const Coun
   }
   MODERATO_RETURN_IF_ERROR(txn.Commit(op));
   return result;
+}
+
+Result<std::int64_t> SqliteCounterStore::ServableGeneration() {
+  std::lock_guard lock(mu_);
+  // Migration 5's triggers bump it when a servable_version changes.
+  return db_.QueryInt64("SELECT generation FROM change_generations WHERE name = 'counter_items'",
+                        "reading the counter library generation");
 }
 
 }  // namespace

@@ -133,6 +133,31 @@ TEST(SqliteCounterStoreTest, ApprovalGateServesTheLastApprovedVersion) {
   EXPECT_EQ(store->Approve("zz", "lead").code(), StatusCode::kNotFound);
 }
 
+TEST(SqliteCounterStoreTest, ServableGenerationMovesOnlyWhenWhatIsServedChanges) {
+  TempDir dir;
+  const std::string path = dir.File("generation.db");
+  auto store = OpenOrDie(path);
+  auto other = OpenOrDie(path);  // another process, as far as SQLite knows
+  auto generation = [&] {
+    Result<std::int64_t> g = other->ServableGeneration();
+    EXPECT_TRUE(g.ok()) << g.status();
+    return g.ok() ? *g : -1;
+  };
+  const std::int64_t start = generation();
+  ASSERT_TRUE(store->PutItem(Item("a", "first"), "writer").ok());
+  EXPECT_EQ(generation(), start) << "a draft is not served";
+  ASSERT_TRUE(store->Approve("a", "lead").ok());
+  const std::int64_t approved = generation();
+  EXPECT_GT(approved, start);
+  ASSERT_TRUE(store->PutItem(Item("a", "second"), "writer").ok());
+  EXPECT_EQ(generation(), approved) << "version 1 is still the one served";
+  ASSERT_TRUE(store->Approve("a", "lead").ok());
+  const std::int64_t reapproved = generation();
+  EXPECT_GT(reapproved, approved);
+  ASSERT_TRUE(store->Retire("a", "lead").ok());
+  EXPECT_GT(generation(), reapproved);
+}
+
 TEST(SqliteCounterStoreTest, RetiredItemsAreNeverServed) {
   auto store = OpenOrDie(":memory:");
   ASSERT_TRUE(store->PutItem(Item("a"), "w").ok());

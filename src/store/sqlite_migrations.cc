@@ -243,7 +243,51 @@ CREATE TABLE webhook_outbox (
 CREATE INDEX outbox_due ON webhook_outbox (status, next_attempt_at, id);
 )sql";
 
-constexpr const char* const kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4};
+// Version 5: what `moderato serve` needs to follow the counter library and the
+// campaigns cheaply, and to sign redirect click tokens (docs/server.md).
+// change_generations holds one counter per watched table, bumped by triggers
+// whichever process or connection writes: for campaigns on every insert,
+// update and delete (INSERT OR REPLACE fires the insert trigger); for the
+// counter library only when what it serves changes (servable_version: an
+// approval, a retirement), not for drafts. A server compares it, one indexed
+// row, instead of re-reading the tables. settings holds named values
+// created on first use, such as the click-token secret.
+constexpr const char kMigration5[] = R"sql(
+CREATE TABLE change_generations (
+  name       TEXT    PRIMARY KEY,
+  generation INTEGER NOT NULL DEFAULT 0
+) STRICT, WITHOUT ROWID;
+INSERT INTO change_generations (name, generation) VALUES ('counter_items', 0), ('campaigns', 0);
+
+CREATE TRIGGER counter_items_inserted AFTER INSERT ON counter_items
+WHEN NEW.servable_version IS NOT NULL BEGIN
+  UPDATE change_generations SET generation = generation + 1 WHERE name = 'counter_items';
+END;
+CREATE TRIGGER counter_items_updated AFTER UPDATE ON counter_items
+WHEN NEW.servable_version IS NOT OLD.servable_version BEGIN
+  UPDATE change_generations SET generation = generation + 1 WHERE name = 'counter_items';
+END;
+CREATE TRIGGER counter_items_deleted AFTER DELETE ON counter_items BEGIN
+  UPDATE change_generations SET generation = generation + 1 WHERE name = 'counter_items';
+END;
+CREATE TRIGGER campaigns_inserted AFTER INSERT ON campaigns BEGIN
+  UPDATE change_generations SET generation = generation + 1 WHERE name = 'campaigns';
+END;
+CREATE TRIGGER campaigns_updated AFTER UPDATE ON campaigns BEGIN
+  UPDATE change_generations SET generation = generation + 1 WHERE name = 'campaigns';
+END;
+CREATE TRIGGER campaigns_deleted AFTER DELETE ON campaigns BEGIN
+  UPDATE change_generations SET generation = generation + 1 WHERE name = 'campaigns';
+END;
+
+CREATE TABLE settings (
+  name  TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+)sql";
+
+constexpr const char* const kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4,
+                                             kMigration5};
 
 }  // namespace
 

@@ -2,7 +2,8 @@
 //
 // CampaignStore: where redirect campaigns (counter/campaign.h) and their
 // metrics persist. The SQLite implementation shares the database file, the
-// migrations (migration 3 holds its tables) and the durability settings
+// migrations (migration 3 holds its tables, migration 5 the generation
+// counter and the click-token secret) and the durability settings
 // (WAL, synchronous=FULL) with the bank and counter stores.
 //
 // PRIVACY. The metrics are aggregates only: one row per campaign × day ×
@@ -21,6 +22,7 @@
 #ifndef MODERATO_STORE_CAMPAIGN_STORE_H_
 #define MODERATO_STORE_CAMPAIGN_STORE_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -41,6 +43,9 @@ struct CampaignMetricsRow {
   std::int64_t clicks = 0;
   friend bool operator==(const CampaignMetricsRow&, const CampaignMetricsRow&) = default;
 };
+
+// Size of CampaignStore::ClickTokenSecret(), in bytes.
+inline constexpr std::size_t kClickTokenSecretBytes = 32;
 
 // Returns true when `day` is a valid "YYYY-MM-DD" date.
 bool IsValidMetricsDay(std::string_view day);
@@ -78,6 +83,18 @@ class CampaignStore {
   // for a malformed day.
   virtual Result<std::vector<CampaignMetricsRow>> Report(std::string_view from_day,
                                                          std::string_view to_day) = 0;
+
+  // Returns a number that changes whenever a campaign is stored or deleted,
+  // by any connection or process sharing the database (one indexed row):
+  // compare it to know whether compiled campaigns are stale.
+  virtual Result<std::int64_t> Generation() = 0;
+
+  // Returns the kClickTokenSecretBytes random bytes that sign redirect click
+  // tokens (docs/server.md). Made with OpenSSL's RAND_bytes on first use and
+  // kept in the database, so every process sharing it, and every restart,
+  // uses the same secret. Fails with kInternal if no randomness is
+  // available, with the store's error otherwise.
+  virtual Result<std::string> ClickTokenSecret() = 0;
 };
 
 // Opens (creating if needed) the store in the SQLite file at `path`

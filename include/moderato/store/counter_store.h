@@ -72,6 +72,13 @@ class CounterStore {
   // re-imports approved); otherwise changed or new items are drafts.
   virtual Result<CounterImportResult> ImportItems(std::span<const CounterItem> items,
                                                   std::string_view editor, bool keep_status) = 0;
+
+  // Returns a number that changes whenever what the store serves changes
+  // (an approval, a retirement: the set of GetServable versions), by this or
+  // any other connection or process sharing the database; saving a draft
+  // does not change it. Compare it to know, cheaply (one indexed row),
+  // whether a cached index of the servable library is stale.
+  virtual Result<std::int64_t> ServableGeneration() = 0;
 };
 
 Result<std::unique_ptr<CounterStore>> OpenSqliteCounterStore(const std::string& path);
