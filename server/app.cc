@@ -67,6 +67,18 @@ json ParseStoredJson(const std::string& text) {
   return j.is_discarded() ? json(text) : j;
 }
 
+void AddImageToQuery(const MediaHashes& h, MatchQuery& query) {
+  query.md5 = h.digests.md5_hex;
+  query.sha256 = h.digests.sha256_hex;
+  if (h.dihedral) {
+    query.pdq.assign(h.dihedral->hashes.begin(), h.dihedral->hashes.end());
+    query.pdq_quality = h.dihedral->quality;
+  } else if (h.pdq) {
+    query.pdq = {h.pdq->hash};
+    query.pdq_quality = h.pdq->quality;
+  }
+}
+
 }  // namespace app_internal
 
 using namespace app_internal;
@@ -334,10 +346,15 @@ struct App::Impl {
         if (!signal->labels.organisation.empty()) hit.labels.push_back(signal->labels.organisation);
       }
       app.metrics_.Inc("moderato_bank_matches_total", {{"bank", m.bank}});
-      matches.push_back(json{{"bank", hit.bank},
-                             {"kind", hit.kind},
-                             {"distance", hit.distance},
-                             {"labels", hit.labels}});
+      json match{{"bank", hit.bank},
+                 {"kind", hit.kind},
+                 {"distance", hit.distance},
+                 {"labels", hit.labels}};
+      // With the 8 variants of an image, which rotation or flip matched.
+      if (m.kind == "pdq" && query.pdq.size() == 8) {
+        match["variant"] = DihedralName(static_cast<Dihedral>(m.variant));
+      }
+      matches.push_back(std::move(match));
       hits.push_back(std::move(hit));
     }
     return OkStatus();
@@ -387,16 +404,21 @@ struct App::Impl {
   static Result<json> HashImage(const std::string& image, MatchQuery& query) {
     MediaHashOptions options;
     options.max_bytes = kMaxImageBytes;
+    options.dihedral = true;
     MODERATO_ASSIGN_OR_RETURN(
         MediaHashes h,
         HashMedia(std::span(reinterpret_cast<const std::uint8_t*>(image.data()), image.size()),
                   options));
-    if (query.md5.empty()) query.md5 = h.digests.md5_hex;
-    if (query.sha256.empty()) query.sha256 = h.digests.sha256_hex;
+    // Digests given in the request are kept; the image's replace them only
+    // when absent.
+    MatchQuery from_image;
+    AddImageToQuery(h, from_image);
+    if (query.md5.empty()) query.md5 = from_image.md5;
+    if (query.sha256.empty()) query.sha256 = from_image.sha256;
+    query.pdq = std::move(from_image.pdq);
+    query.pdq_quality = from_image.pdq_quality;
     json out{{"md5", h.digests.md5_hex}, {"sha256", h.digests.sha256_hex}, {"bytes", image.size()}};
     if (h.pdq) {
-      query.pdq.push_back(h.pdq->hash);
-      query.pdq_quality = h.pdq->quality;
       out["pdq"] = ToHex(h.pdq->hash);
       out["quality"] = h.pdq->quality;
       out["width"] = h.width;
@@ -617,6 +639,7 @@ struct App::Impl {
     }
     Result<Decision> d = app.moderation_->DecideCase(caller.key.org, *id, caller.actor, in, Now());
     if (!d.ok()) return ErrorFromStatus(d.status());
+    if (app.decision_listener_) app.decision_listener_();
     return JsonResponse(200, json{{"id", d->id},
                                   {"case_id", d->case_id},
                                   {"decision", d->decision},
@@ -695,14 +718,7 @@ struct App::Impl {
     json list = json::array();
     for (const Bank& b : *banks) {
       if (!b.owner.empty() && b.owner != caller.key.org) continue;
-      list.push_back(json{{"name", b.name},
-                          {"description", b.description},
-                          {"owner", b.owner.empty() ? json(nullptr) : json(b.owner)},
-                          {"enabled", b.enabled},
-                          {"suppression", b.suppression},
-                          {"pdq_threshold", b.pdq_threshold},
-                          {"pdq_quality_min", b.pdq_quality_min},
-                          {"created_at", b.created_at}});
+      list.push_back(BankJson(b));
     }
     return JsonResponse(200, json{{"banks", list}});
   }

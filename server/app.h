@@ -14,8 +14,9 @@
 // roles (403 otherwise); each key has a token bucket (429 with Retry-After).
 //
 // TENANCY. Items, cases and audit entries of another organisation answer
-// 404, exactly as ids that do not exist. Bank matches from private banks of
-// other organisations are never reported.
+// 404, exactly as ids that do not exist; so do its private banks and its
+// counter-narrative drafts. Bank matches from private banks of other
+// organisations are never reported.
 //
 // Thread safety: after Register(), handlers may run concurrently. The bank
 // matcher follows the bank change log at most once a second (on the first
@@ -26,6 +27,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -74,6 +76,13 @@ class App {
   ModerationStore& moderation_store() { return *moderation_; }
   BankStore& bank_store() { return *banks_; }
 
+  // `listener` is called after each final decision is committed (its
+  // webhook message is then in the outbox), e.g. to wake the webhook worker.
+  // Set it before the server starts; it must outlive the server.
+  void set_decision_listener(std::function<void()> listener) {
+    decision_listener_ = std::move(listener);
+  }
+
   // Reloads the policy from options.policy_path and appends a "policy.load"
   // audit entry with its version. On failure the old policy stays.
   Status ReloadPolicy();
@@ -94,6 +103,7 @@ class App {
   RateLimiter limiter_;
   Metrics metrics_;
   std::string openapi_;
+  std::function<void()> decision_listener_;
 
   // The matcher and the owner of each bank it holds, published together.
   // Requests copy the pointer under view_mu_ (held for nothing else) and
