@@ -59,17 +59,6 @@ constexpr std::int64_t kMaxExportSignals = 1'000'000;
 
 std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
-json BankJson(const Bank& b) {
-  return json{{"name", b.name},
-              {"description", b.description},
-              {"owner", b.owner.empty() ? json(nullptr) : json(b.owner)},
-              {"enabled", b.enabled},
-              {"suppression", b.suppression},
-              {"pdq_threshold", b.pdq_threshold},
-              {"pdq_quality_min", b.pdq_quality_min},
-              {"created_at", b.created_at}};
-}
-
 // One message for "no such bank" and "another organisation's bank", so the
 // two cannot be told apart.
 Status BankNotFound() { return NotFoundError("bank not found"); }
@@ -530,6 +519,7 @@ HttpResponse Hash(const MatchFn& match_banks, Metrics& metrics, const HttpReques
     return JsonError(413, "resource_exhausted", "the image is larger than 12 MiB");
   }
   MediaHashOptions options;
+  options.dihedral = true;
   options.max_bytes = kMaxImageBytes;
   options.decode.max_bytes = kMaxImageBytes;
   options.decode.max_pixels = kMaxImagePixels;
@@ -558,10 +548,7 @@ HttpResponse Hash(const MatchFn& match_banks, Metrics& metrics, const HttpReques
            {"bytes", h->digests.bytes}};
   if (in->match) {
     MatchQuery query;
-    query.pdq.push_back(h->pdq->hash);
-    query.pdq_quality = h->pdq->quality;
-    query.md5 = h->digests.md5_hex;
-    query.sha256 = h->digests.sha256_hex;
+    AddImageToQuery(*h, query);
     json matches = json::array();
     std::vector<PolicyBankHit> hits;
     if (Status s = match_banks(query, org, matches, hits); !s.ok()) {
@@ -573,6 +560,21 @@ HttpResponse Hash(const MatchFn& match_banks, Metrics& metrics, const HttpReques
 }
 
 }  // namespace
+
+namespace app_internal {
+
+json BankJson(const Bank& b) {
+  return json{{"name", b.name},
+              {"description", b.description},
+              {"owner", b.owner.empty() ? json(nullptr) : json(b.owner)},
+              {"enabled", b.enabled},
+              {"suppression", b.suppression},
+              {"pdq_threshold", b.pdq_threshold},
+              {"pdq_quality_min", b.pdq_quality_min},
+              {"created_at", b.created_at}};
+}
+
+}  // namespace app_internal
 
 void App::Shared::RegisterBanks(App& app, Router& router) {
   using enum Role;

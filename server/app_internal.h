@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "moderato/hash/media.h"
 #include "moderato/match/bank_matcher.h"
 #include "moderato/policy/policy.h"
 #include "moderato/result.h"
@@ -44,6 +45,14 @@ Result<std::int64_t> IdParam(const HttpRequest& req);
 Result<std::string> OptionalString(const nlohmann::json& body, const char* field);
 // Stored JSON text as JSON; the text itself as a string if it does not parse.
 nlohmann::json ParseStoredJson(const std::string& text);
+
+// Puts the hashes of an image into a bank query: MD5, SHA-256 and, when it
+// decoded, its PDQ (the 8 rotations and flips when `h` has them, so a
+// rotated or mirrored re-upload matches) and quality.
+void AddImageToQuery(const MediaHashes& h, MatchQuery& query);
+
+// A bank as the API shows it (GET /v1/banks, POST /v1/banks).
+nlohmann::json BankJson(const Bank& bank);
 
 }  // namespace app_internal
 

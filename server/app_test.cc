@@ -197,6 +197,18 @@ TEST_F(AppTest, ScanHashesAnImageSentAsBase64OrMultipart) {
   check(multipart);
   EXPECT_TRUE(multipart.Json()["evidence"]["lexicon"].is_array());
 
+  // A re-upload turned by 90 degrees matches through one of the 8 variants.
+  const std::string rotated =
+      ReadShared("pdq-vectors/images/reg-test-input/dih/bridge-2-rotate-90.jpg");
+  ASSERT_GT(rotated.size(), 1000u);
+  Response turned =
+      Call("POST", "/v1/scan", "a:integrator", json{{"image_base64", Base64(rotated)}}.dump());
+  ASSERT_EQ(turned.status, 200) << turned.body;
+  const json turned_matches = turned.Json()["evidence"]["bank_matches"];
+  ASSERT_EQ(turned_matches.size(), 1u) << turned.body;
+  EXPECT_NE(turned_matches[0]["variant"], "orig") << turned.body;
+  EXPECT_LE(turned_matches[0]["distance"].get<int>(), 31);
+
   // Bytes that are not an image still get their digests, and say why.
   Response garbage = Call("POST", "/v1/scan", "a:integrator",
                           json{{"image_base64", Base64("definitely not a jpeg")}}.dump());
