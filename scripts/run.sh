@@ -71,7 +71,9 @@ echo "== moderato serve (HTTP API) on the demo database"
 build/release/moderato org create demo --db "$DB" >/dev/null
 KEY=$(build/release/moderato key create --org demo --role admin --label run.sh --db "$DB")
 LOG=build/release/demo-serve.log
-build/release/moderato serve --db "$DB" --listen "127.0.0.1:${MODERATO_DEMO_PORT:-0}" 2>"$LOG" &
+# The example configuration holds every key at its default; the flags win.
+build/release/moderato serve --config data/server/moderato.toml --db "$DB" \
+  --listen "127.0.0.1:${MODERATO_DEMO_PORT:-0}" 2>"$LOG" &
 SERVER=$!
 trap 'kill "$SERVER" 2>/dev/null || true' EXIT
 URL=""
@@ -94,9 +96,27 @@ api -d '{"text": "where to watch d a e s h videos"}' "$URL/v1/scan"
 PDQ=$(grep -m1 '^pdq ' data/samples/known-content.pytx | cut -d' ' -f2)
 echo "-- POST /v1/items (a moderation submission: stored, policy applied)"
 api -d "{\"external_id\": \"demo-1\", \"text\": \"holiday photo\", \"pdq\": \"$PDQ\"}" "$URL/v1/items"
-api -d '{"external_id": "demo-2", "text": "where to watch d a e s h videos"}' "$URL/v1/items"
+DEMO2=$(api -d '{"external_id": "demo-2", "text": "where to watch d a e s h videos"}' "$URL/v1/items")
+echo "$DEMO2"
 echo "-- GET /v1/cases?status=open (the review queue)"
 api "$URL/v1/cases?status=open"
+CASE=$(sed -n 's/.*"case_id":\([0-9]*\).*/\1/p' <<<"$DEMO2")
+if [[ -n $CASE ]]; then
+  echo "-- POST /v1/cases/$CASE/claim, then /decision (a reviewer's final decision, audited)"
+  api -X POST "$URL/v1/cases/$CASE/claim" >/dev/null
+  api -d '{"decision": "remove", "policy": "demo-tos-3", "reason": "names a designated group"}' \
+    "$URL/v1/cases/$CASE/decision"
+fi
+echo "-- POST /v1/hash (an image, base64: PDQ, MD5, SHA-256, and bank matches)"
+IMAGE="$VECTORS/reg-test-input/dih/bridge-2-rotate-90.jpg"
+printf '{"match": true, "image_base64": "%s"}' "$(base64 -w0 "$IMAGE")" >build/release/demo-hash.json
+api --data-binary @build/release/demo-hash.json "$URL/v1/hash"
+echo "-- POST /v1/counter/suggest (approved counter-narratives, with explanations; first 600 bytes)"
+OUT=$(api -d '{"text": "why do young people join armed groups", "k": 2}' "$URL/v1/counter/suggest")
+echo "${OUT:0:600} ..."
+echo "-- GET /v1/redirect?q=... (the campaign to show, with signed click links; first 600 bytes)"
+OUT=$(api -G --data-urlencode "q=where to watch d a e s h videos" "$URL/v1/redirect")
+echo "${OUT:0:600} ..."
 echo "-- GET /v1/audit/verify"
 api "$URL/v1/audit/verify"
 kill -TERM "$SERVER"
