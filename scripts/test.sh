@@ -5,13 +5,13 @@
 #   3. debug build with ASan + UBSan: the unit tests
 #   4. ThreadSanitizer build: every test
 #   5. clang + libFuzzer build: a short run of every fuzzer on its corpus
-# Environment: FUZZ_SECONDS (default 30) per fuzzer; JOBS (default: nproc).
+# Environment: FUZZ_SECONDS (default 20) per fuzzer; JOBS (default: nproc).
 # The last line counts the tests run by ctest in both builds plus the fuzzers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 JOBS=${JOBS:-$(nproc)}
-FUZZ_SECONDS=${FUZZ_SECONDS:-30}
+FUZZ_SECONDS=${FUZZ_SECONDS:-20}
 LOGS=$(mktemp -d)
 trap 'rm -rf "$LOGS"' EXIT
 SECONDS=0
