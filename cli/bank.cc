@@ -10,7 +10,11 @@
 // moderato bank delete NAME --yes
 //
 // Every subcommand takes --db PATH (else $MODERATO_DB, else ./moderato.db).
+// Every change (create, add, remove, import, delete) appends a system-wide
+// entry (organisation "", actor "cli") to the audit chain of that database
+// (`moderato audit list`), as the server does for its bank routes.
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -24,6 +28,7 @@
 #include "cli/media_signals.h"
 #include "cli/progress.h"
 #include "moderato/exchange/formats.h"
+#include "moderato/store/moderation_store.h"
 #include "moderato/store/store.h"
 #include "nlohmann/json.hpp"
 
@@ -59,6 +64,27 @@ Result<std::unique_ptr<BankStore>> OpenStore(const BankFlags& flags, bool create
   return OpenBankStore(flags.db, create);
 }
 
+// Appends the audit entry of a bank change made by this command. The change
+// is already committed (the bank store and the audit chain are separate
+// transactions), so a failure here is reported as such.
+int AuditChange(const BankFlags& flags, const std::string& action, const std::string& bank,
+                const nlohmann::json& details) {
+  Status appended = [&]() -> Status {
+    MODERATO_ASSIGN_OR_RETURN(std::unique_ptr<ModerationStore> audit,
+                              OpenSqliteModerationStore(ResolveDbPath(flags.db)));
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    return audit
+        ->AppendAudit("", "cli", action, "bank:" + bank,
+                      details.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), now)
+        .status();
+  }();
+  if (appended.ok()) return kExitOk;
+  return ReportError(InternalError("the bank changed, but its audit entry was not written: " +
+                                   appended.ToString()));
+}
+
 nlohmann::ordered_json BankJson(const Bank& bank) {
   nlohmann::ordered_json j;
   j["name"] = bank.name;
@@ -75,6 +101,9 @@ int RunCreate(BankFlags& flags) {
   MODERATO_ASSIGN_OR_RETURN_EXIT(auto store, OpenStore(flags, /*create=*/true));
   flags.bank.enabled = !flags.disabled;
   MODERATO_ASSIGN_OR_RETURN_EXIT(Bank bank, store->CreateBank(flags.bank));
+  if (int code = AuditChange(flags, "bank.create", bank.name, BankJson(bank)); code != kExitOk) {
+    return code;
+  }
   if (flags.json) {
     std::printf("%s\n", BankJson(bank).dump().c_str());
   } else {
@@ -164,7 +193,8 @@ int RunAdd(const BankFlags& flags) {
   }
   std::fprintf(stderr, "added %lld, already present %lld\n", static_cast<long long>(result.added),
                static_cast<long long>(result.duplicates));
-  return kExitOk;
+  return AuditChange(flags, "bank.signals.add", flags.bank_name,
+                     {{"added", result.added}, {"duplicates", result.duplicates}});
 }
 
 int RunRemove(const BankFlags& flags) {
@@ -191,7 +221,8 @@ int RunRemove(const BankFlags& flags) {
   }
   std::printf("removed %lld signal%s from %s\n", static_cast<long long>(removed),
               removed == 1 ? "" : "s", bank.name.c_str());
-  return removed > 0 ? kExitOk : kExitNotFound;
+  if (removed == 0) return kExitNotFound;
+  return AuditChange(flags, "bank.signals.remove", bank.name, {{"removed", removed}});
 }
 
 int RunDelete(const BankFlags& flags) {
@@ -203,7 +234,7 @@ int RunDelete(const BankFlags& flags) {
   MODERATO_ASSIGN_OR_RETURN_EXIT(auto store, OpenStore(flags));
   MODERATO_RETURN_EXIT_IF_ERROR(store->DeleteBank(flags.bank_name));
   std::printf("deleted bank %s\n", flags.bank_name.c_str());
-  return kExitOk;
+  return AuditChange(flags, "bank.delete", flags.bank_name, nlohmann::json::object());
 }
 
 int RunImport(const BankFlags& flags) {
@@ -248,7 +279,7 @@ int RunImport(const BankFlags& flags) {
   j["removed"] = summary.removed;
   j["skipped_unsupported"] = batch->skipped_unsupported;
   std::printf("%s\n", j.dump().c_str());
-  return kExitOk;
+  return AuditChange(flags, "bank.import", flags.bank_name, nlohmann::json(j));
 }
 
 int RunExport(const BankFlags& flags) {

@@ -90,6 +90,29 @@ TEST_F(CliBankTest, AddedImageMatchesItsRotationWithTheVariantNamed) {
   EXPECT_TRUE(Moderato("match " + kUnrelated + db_).out.empty());
 }
 
+TEST_F(CliBankTest, EveryBankChangeIsAudited) {
+  ASSERT_EQ(Moderato("bank create terror" + db_).exit_code, 0);
+  ASSERT_EQ(Moderato("bank add terror --type pdq " + kOriginalPdq + db_).exit_code, 0);
+  ASSERT_EQ(Moderato("bank remove terror --type pdq " + kOriginalPdq + db_).exit_code, 0);
+  ASSERT_EQ(Moderato("bank delete terror --yes" + db_).exit_code, 0);
+  // A failed change writes nothing.
+  EXPECT_NE(Moderato("bank remove nope --type pdq " + kOriginalPdq + db_).exit_code, 0);
+
+  std::vector<json> lines = ParseLines(Moderato("audit list" + db_).out);
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_EQ(lines[0]["action"], "bank.create");
+  EXPECT_EQ(lines[1]["action"], "bank.signals.add");
+  EXPECT_EQ(lines[1]["details"]["added"], 1);
+  EXPECT_EQ(lines[2]["action"], "bank.signals.remove");
+  EXPECT_EQ(lines[2]["details"]["removed"], 1);
+  EXPECT_EQ(lines[3]["action"], "bank.delete");
+  for (const json& line : lines) {
+    EXPECT_EQ(line["subject"], "bank:terror");
+    EXPECT_EQ(line["actor"], "cli");
+  }
+  EXPECT_EQ(Moderato("audit verify" + db_).exit_code, 0);
+}
+
 TEST_F(CliBankTest, ImportIsAllOrNothingAndReportsTheLine) {
   ASSERT_EQ(Moderato("bank create list" + db_).exit_code, 0);
   std::string good = (dir_ / "good.txt").string();
