@@ -623,6 +623,12 @@ TEST_F(WebhookWorkerTest, TheThreadDeliversOnWake) {
   Decide("acme", now);
   worker->Wake();
   ASSERT_TRUE(receiver_.WaitFor(1));
+  // The worker records the outcome after the receiver has answered; a
+  // Stop() before that would abandon the attempt (and keep the message
+  // pending, by design). Wait for the record, bounded, then stop.
+  for (int i = 0; i < 3000 && Message("acme").status != "delivered"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   worker->Stop();
   EXPECT_EQ(Message("acme").status, "delivered");
 }
