@@ -87,10 +87,13 @@ class App {
   // audit entry with its version. On failure the old policy stays.
   Status ReloadPolicy();
 
+  // What the route files (server/app*.cc) share; defined in
+  // server/app_internal.h, not an interface for other code.
+  struct Shared;
+
  private:
   struct Caller;
   struct Impl;          // app.cc
-  struct Shared;        // server/app_internal.h: what the route files share
   struct CounterState;  // app_counter.cc
   explicit App(AppOptions options);
 

@@ -185,18 +185,14 @@ std::string_view ExportExtension(ExchangeFormat format) {
 
 bool Truthy(std::string_view v) { return v == "1" || v == "true" || v == "yes"; }
 
-// Matches visible to an organisation (App::Shared::MatchBanks, which is
-// private to App: RegisterBanks hands it over).
-using MatchFn = std::function<Status(const MatchQuery&, const std::string& org, json& matches,
-                                     std::vector<PolicyBankHit>& hits)>;
-
-// The bank routes. RegisterBanks gives them the stores and the matcher's
-// invalidation.
+// The bank routes over the App's stores.
 struct Banks {
+  App& app;
   BankStore& store;
   ModerationStore& moderation;
   Metrics& metrics;
-  std::function<void()> invalidate_matcher;
+
+  void invalidate_matcher() { App::Shared::InvalidateMatcher(app); }
 
   // The bank `name` as the caller may see it: kNotFound for an unknown name
   // and for another organisation's private bank alike.
@@ -510,8 +506,7 @@ Result<HashInput> ReadHashInput(const HttpRequest& req) {
   return in;
 }
 
-HttpResponse Hash(const MatchFn& match_banks, Metrics& metrics, const HttpRequest& req,
-                  const std::string& org) {
+HttpResponse Hash(App& app, Metrics& metrics, const HttpRequest& req, const std::string& org) {
   Result<HashInput> in = ReadHashInput(req);
   if (!in.ok()) return ErrorFromStatus(in.status());
   if (in->image.empty()) return JsonError(400, "invalid_argument", "the image is empty");
@@ -551,7 +546,7 @@ HttpResponse Hash(const MatchFn& match_banks, Metrics& metrics, const HttpReques
     AddImageToQuery(*h, query);
     json matches = json::array();
     std::vector<PolicyBankHit> hits;
-    if (Status s = match_banks(query, org, matches, hits); !s.ok()) {
+    if (Status s = App::Shared::MatchBanks(app, query, org, matches, hits); !s.ok()) {
       return ErrorFromStatus(s);
     }
     out["matches"] = matches;
@@ -585,12 +580,7 @@ void App::Shared::RegisterBanks(App& app, Router& router) {
                     "Signals removed from banks over HTTP (remove and import), by bank.");
   m.DescribeCounter("moderato_images_hashed_total", "Images hashed by POST /v1/hash, by format.");
 
-  auto banks = std::make_shared<Banks>(
-      Banks{app.bank_store(), app.moderation_store(), m, [&app] { InvalidateMatcher(app); }});
-  MatchFn match_banks = [&app](const MatchQuery& query, const std::string& org, json& matches,
-                               std::vector<PolicyBankHit>& hits) {
-    return MatchBanks(app, query, org, matches, hits);
-  };
+  auto banks = std::make_shared<Banks>(Banks{app, app.bank_store(), app.moderation_store(), m});
   using Method =
       HttpResponse (Banks::*)(const HttpRequest&, const std::string&, const std::string&);
   auto bind = [banks](Method method) {
@@ -602,8 +592,8 @@ void App::Shared::RegisterBanks(App& app, Router& router) {
 
   router.Add("POST", "/v1/hash", "hash",
              Guard(app, {kIntegrator, kAdmin, kAnalyst},
-                   [match_banks, metrics = &m](HttpRequest& req, const Caller& caller) {
-                     return Hash(match_banks, *metrics, req, caller.key.org);
+                   [&app, metrics = &m](HttpRequest& req, const Caller& caller) {
+                     return Hash(app, *metrics, req, caller.key.org);
                    }),
              RouteOptions{.max_body_bytes = kMaxHashBodyBytes});
   router.Add("POST", "/v1/banks", "banks.create", Guard(app, {kAdmin}, bind(&Banks::Create)),
